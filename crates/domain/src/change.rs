@@ -1,0 +1,120 @@
+//! A committed change and the event it becomes: the one shape that REST catch-up
+//! (`/changes`) and WebSocket fan-out both deliver.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::entity::Entity;
+use crate::field::format_timestamp;
+use crate::merge::FieldChange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Updated => "updated",
+            Action::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        match s {
+            "created" => Some(Action::Created),
+            "updated" => Some(Action::Updated),
+            "deleted" => Some(Action::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// A write about to be committed, before it has its seq.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub action: Action,
+    /// The state after the write; for a delete, the last state.
+    pub entity: Entity,
+    pub changes: Vec<FieldChange>,
+    pub actor: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+impl Change {
+    pub fn changed_fields(&self) -> Vec<String> {
+        self.changes.iter().map(|c| c.field.to_owned()).collect()
+    }
+
+    /// `{"field": {"old": .., "new": ..}}`: what the activity feed and the stale-echo rule read.
+    pub fn diff_json(&self) -> Value {
+        let m: Map<String, Value> = self
+            .changes
+            .iter()
+            .map(|c| {
+                let mut pair = Map::with_capacity(2);
+                pair.insert("old".into(), c.old.clone());
+                pair.insert("new".into(), c.new.clone());
+                (c.field.to_owned(), Value::Object(pair))
+            })
+            .collect();
+        Value::Object(m)
+    }
+
+    pub fn into_event(self, seq: i64) -> ChangeEvent {
+        let changed_fields = self.changed_fields();
+        let e = &self.entity;
+        ChangeEvent::new(
+            &e.kind.event_name(self.action),
+            EventPayload {
+                data: e.to_json(),
+                user_id: self.actor,
+                timestamp: format_timestamp(self.at),
+                production_id: e.production_id,
+                seq,
+                version: e.version,
+                changed_fields,
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventPayload {
+    /// The full entity, camelCase.
+    pub data: Value,
+    pub user_id: Option<String>,
+    pub timestamp: String,
+    pub production_id: Uuid,
+    pub seq: i64,
+    pub version: i64,
+    pub changed_fields: Vec<String>,
+}
+
+/// `{"event": "camera:updated", "data": {...}}`, exactly as a WebSocket frame carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeEvent {
+    pub event: String,
+    pub data: EventPayload,
+}
+
+impl ChangeEvent {
+    pub fn new(event: &str, data: EventPayload) -> Self {
+        ChangeEvent { event: event.to_owned(), data }
+    }
+
+    pub fn seq(&self) -> i64 {
+        self.data.seq
+    }
+
+    pub fn production_id(&self) -> Uuid {
+        self.data.production_id
+    }
+}

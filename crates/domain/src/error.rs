@@ -1,0 +1,58 @@
+//! Domain errors. Every variant maps to one HTTP status and one stable error code in `api`.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::merge::Conflict;
+
+/// One problem with one field of a request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    /// Stable: unknown_field, invalid_type, out_of_range, too_long, invalid_value,
+    /// missing_field, invalid_body.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A request body that does not fit its entity type. Lists every problem found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .errors.first().map(|e| e.message.as_str()).unwrap_or("invalid body"))]
+pub struct ValidationError {
+    pub errors: Vec<FieldError>,
+}
+
+impl ValidationError {
+    pub fn single(field: &str, code: &'static str, message: String) -> Self {
+        ValidationError { errors: vec![FieldError { field: field.into(), code, message }] }
+    }
+}
+
+/// What a sync operation (merge, store, feed) can fail with, as the API needs to tell it apart.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: Uuid },
+    #[error("{kind} {id} already exists")]
+    IdExists { kind: &'static str, id: Uuid },
+    #[error("body id {body} does not match the path id {path}")]
+    IdMismatch { path: Uuid, body: Uuid },
+    #[error("productionId {body} in the body does not match the path production {path}")]
+    ProductionMismatch { path: Uuid, body: Uuid },
+    #[error("{} field(s) changed since version {base}: {}", .conflicts.len(), conflict_fields(.conflicts))]
+    Rejected { base: i64, conflicts: Vec<Conflict> },
+    #[error("{field} does not name a {target} of this production")]
+    InvalidReference { field: &'static str, target: &'static str },
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error("events after seq {since} are no longer kept (oldest kept: {oldest}); load the snapshot")]
+    ResyncRequired { since: i64, oldest: i64 },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn conflict_fields(conflicts: &[Conflict]) -> String {
+    conflicts.iter().map(|c| c.field).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,21 @@
+//! The pure core of the sync server: entity types, validation, the field-level merge rules,
+//! change events, and the ports that storage and realtime implement. No I/O here.
+
+pub mod catalog;
+pub mod change;
+pub mod entity;
+pub mod equipment;
+pub mod error;
+pub mod field;
+pub mod history;
+pub mod input;
+pub mod kind;
+pub mod merge;
+pub mod ports;
+
+pub use change::{Action, Change, ChangeEvent, EventPayload};
+pub use entity::Entity;
+pub use error::{FieldError, SyncError, ValidationError};
+pub use input::{parse_create, parse_update, CreateInput, OnConflict, Patch, UpdateInput};
+pub use kind::EntityKind;
+pub use merge::{apply_update, new_entity, Conflict, FieldChange, Merged};

@@ -1,0 +1,114 @@
+//! The ports: what the domain needs from storage and from realtime. `storage` implements
+//! the stores over PostgreSQL, `realtime` implements the publisher over WebSocket rooms.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::change::ChangeEvent;
+use crate::entity::Entity;
+use crate::error::SyncError;
+use crate::input::{CreateInput, UpdateInput};
+use crate::kind::EntityKind;
+use crate::merge::Conflict;
+
+/// The user a write is attributed to, when known.
+pub type Actor = Option<String>;
+
+/// A committed create or delete with the events it produced, in seq order.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub entity: Entity,
+    pub events: Vec<ChangeEvent>,
+}
+
+/// A committed update. `events` is empty when the update changed nothing.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    pub entity: Entity,
+    pub changed_fields: Vec<&'static str>,
+    pub conflicts: Vec<Conflict>,
+    pub events: Vec<ChangeEvent>,
+}
+
+/// A production and everything in it, as of `seq`.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub production: Entity,
+    pub entities: Vec<Entity>,
+    pub seq: i64,
+}
+
+/// Events after a seq, in order.
+#[derive(Debug, Clone)]
+pub struct ChangePage {
+    pub events: Vec<ChangeEvent>,
+    /// The production's latest seq when the page was read.
+    pub head_seq: i64,
+    pub has_more: bool,
+}
+
+/// Versioned entities. Every successful write commits together with its change-log entry.
+#[async_trait]
+pub trait EntityStore: Send + Sync {
+    /// `production` is the owning production; `None` only when creating a production.
+    async fn create(
+        &self,
+        kind: &'static EntityKind,
+        production: Option<Uuid>,
+        input: CreateInput,
+        actor: Actor,
+    ) -> Result<Written, SyncError>;
+    async fn update(
+        &self,
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+        input: UpdateInput,
+        actor: Actor,
+    ) -> Result<Updated, SyncError>;
+    async fn delete(
+        &self,
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+        actor: Actor,
+    ) -> Result<Written, SyncError>;
+    async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError>;
+    /// `production` is `None` only when listing productions.
+    async fn list(
+        &self,
+        kind: &'static EntityKind,
+        production: Option<Uuid>,
+    ) -> Result<Vec<Entity>, SyncError>;
+}
+
+/// The ordered change stream of each production.
+#[async_trait]
+pub trait ChangeFeed: Send + Sync {
+    async fn snapshot(&self, production: Uuid) -> Result<Snapshot, SyncError>;
+    /// Events with seq > `since`, at most `limit`; `ResyncRequired` when some were pruned.
+    async fn changes_since(&self, production: Uuid, since: i64, limit: i64) -> Result<ChangePage, SyncError>;
+    /// The production's latest seq; `NotFound` for an unknown production.
+    async fn head_seq(&self, production: Uuid) -> Result<i64, SyncError>;
+}
+
+/// Round-trip to the database, for `/health`.
+#[async_trait]
+pub trait HealthCheck: Send + Sync {
+    async fn ping(&self) -> Result<Duration, SyncError>;
+}
+
+/// Hands committed events to whoever delivers them. Must not block: the write path calls it
+/// after commit, on the request's task.
+pub trait ChangePublisher: Send + Sync {
+    fn publish(&self, events: &[ChangeEvent]);
+}
+
+/// A publisher for when nobody listens (tools, tests of the write path alone).
+pub struct NoPublisher;
+
+impl ChangePublisher for NoPublisher {
+    fn publish(&self, _events: &[ChangeEvent]) {}
+}
