@@ -1,1 +1,44 @@
+//! The domain's ports over PostgreSQL, with diesel + diesel-async.
+//!
+//! Entity tables are typed (one column per field), but the statements are generic: rows
+//! travel as JSONB (`to_jsonb(row)` out, `jsonb_populate_record` in) and the catalog's
+//! declarations say which columns exist. That keeps "add an entity type" to one
+//! declaration plus one migration, while PostgreSQL still enforces types and references.
 
+mod changelog;
+mod db_error;
+mod entities;
+mod equipment;
+mod feed;
+mod migrate;
+mod pool;
+mod retention;
+mod rows;
+mod sql;
+#[cfg(any(test, feature = "testing"))]
+pub mod test_db;
+
+pub use equipment::EquipmentStore;
+pub use migrate::run_migrations;
+pub use pool::{connect, PoolSettings};
+
+use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::AsyncPgConnection;
+
+pub type PgPool = Pool<AsyncPgConnection>;
+
+/// The PostgreSQL adapter: implements `EntityStore`, `ChangeFeed` and `HealthCheck`.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub fn new(pool: PgPool) -> Self {
+        PgStore { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

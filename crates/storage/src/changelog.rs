@@ -1,0 +1,93 @@
+//! The change log: appending a committed change (allocating its seq) and reading it back
+//! as events or as field history.
+
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::{sql_query, OptionalExtension};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::field::format_timestamp;
+use prodsync_domain::history::{base_values, PastChange};
+use prodsync_domain::merge::BaseValues;
+use prodsync_domain::{Change, ChangeEvent, EventPayload, SyncError};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::rows::{HistoryRow, LogRow, SeqRow};
+
+/// Bumps the production's counter and writes the entry in one statement. The counter row
+/// stays locked until commit, so the next writer of this production gets the next seq only
+/// after this one is visible: seqs are gapless and in commit order.
+const APPEND: &str = "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING seq) \
+    INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
+    created_at, changed_fields, diff, data) \
+    SELECT $1, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM s RETURNING seq";
+
+const HISTORY: &str = "SELECT entity_version, user_id, diff FROM change_log \
+    WHERE entity_id = $1 AND entity_version > $2 AND action = 'updated' ORDER BY entity_version";
+
+pub const EVENTS_SINCE: &str = "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
+    created_at, changed_fields, data FROM change_log WHERE production_id = $1 AND seq > $2 \
+    ORDER BY seq LIMIT $3";
+
+pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
+    let diff = change.diff_json();
+    let (production_id, kind, id, action, at) =
+        (change.entity.production_id, change.entity.kind.name, change.entity.id, change.action, change.at);
+    let mut event = change.into_event(0);
+    let p = &event.data;
+    let row = sql_query(APPEND)
+        .bind::<SqlUuid, _>(production_id)
+        .bind::<Text, _>(kind)
+        .bind::<SqlUuid, _>(id)
+        .bind::<Text, _>(action.as_str())
+        .bind::<BigInt, _>(p.version)
+        .bind::<Nullable<Text>, _>(p.user_id.as_deref())
+        .bind::<Timestamptz, _>(at)
+        .bind::<Array<Text>, _>(&p.changed_fields)
+        .bind::<Jsonb, _>(&diff)
+        .bind::<Jsonb, _>(&p.data)
+        .get_result::<SeqRow>(conn)
+        .await
+        .optional()?;
+    let seq = row.ok_or(SyncError::NotFound { kind: "production", id: production_id })?.seq;
+    event.data.seq = seq;
+    Ok(event)
+}
+
+/// Each field's value at `base` and its latest writer, from the updates after `base`.
+pub async fn history(conn: &mut AsyncPgConnection, entity: Uuid, base: i64) -> Result<BaseValues, DbError> {
+    let rows: Vec<HistoryRow> =
+        sql_query(HISTORY).bind::<SqlUuid, _>(entity).bind::<BigInt, _>(base).load(conn).await?;
+    let past: Vec<PastChange> = rows.into_iter().map(past_change).collect();
+    Ok(base_values(&past))
+}
+
+fn past_change(row: HistoryRow) -> PastChange {
+    let diff = match row.diff {
+        Value::Object(m) => m
+            .into_iter()
+            .map(|(field, pair)| {
+                let old = pair.get("old").cloned().unwrap_or(Value::Null);
+                let new = pair.get("new").cloned().unwrap_or(Value::Null);
+                (field, old, new)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    PastChange { version: row.entity_version, user: row.user_id, diff }
+}
+
+pub fn to_event(row: LogRow) -> ChangeEvent {
+    ChangeEvent::new(
+        &format!("{}:{}", row.entity_type, row.action),
+        EventPayload {
+            data: row.data,
+            user_id: row.user_id,
+            timestamp: format_timestamp(row.created_at),
+            production_id: row.production_id,
+            seq: row.seq,
+            version: row.entity_version,
+            changed_fields: row.changed_fields,
+        },
+    )
+}

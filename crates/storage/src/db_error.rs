@@ -1,0 +1,88 @@
+//! Turns database failures into the domain's errors, so that a client's mistake (a bad
+//! reference, a duplicate id) is a 4xx and only a real fault is a 5xx.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use prodsync_domain::catalog::PRODUCTION_ENTITIES;
+use prodsync_domain::field::FieldType;
+use prodsync_domain::{EntityKind, SyncError};
+
+#[derive(Debug)]
+pub(crate) enum DbError {
+    Query(DieselError),
+    Pool(String),
+    Domain(SyncError),
+}
+
+impl From<DieselError> for DbError {
+    fn from(e: DieselError) -> Self {
+        DbError::Query(e)
+    }
+}
+
+impl From<SyncError> for DbError {
+    fn from(e: SyncError) -> Self {
+        DbError::Domain(e)
+    }
+}
+
+impl DbError {
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        DbError::Domain(SyncError::Internal(msg.to_string()))
+    }
+
+    /// Deadlocks (a production delete racing an entity write) and serialization failures
+    /// are resolved by running the transaction again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => true,
+            DbError::Query(DieselError::DatabaseError(_, info)) => {
+                info.message().contains("deadlock detected")
+            }
+            _ => false,
+        }
+    }
+
+    pub fn into_sync(self, kind: &'static EntityKind) -> SyncError {
+        match self {
+            DbError::Domain(e) => e,
+            DbError::Pool(msg) => SyncError::Unavailable(msg),
+            DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info)) => {
+                foreign_key(kind, info.constraint_name().unwrap_or_default())
+            }
+            DbError::Query(DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            )) => SyncError::Unavailable(info.message().to_owned()),
+            DbError::Query(DieselError::BrokenTransactionManager) => {
+                SyncError::Unavailable("connection lost mid-transaction".into())
+            }
+            DbError::Query(e) if looks_like_connection_loss(&e) => SyncError::Unavailable(e.to_string()),
+            DbError::Query(e) => SyncError::Internal(e.to_string()),
+        }
+    }
+}
+
+fn looks_like_connection_loss(e: &DieselError) -> bool {
+    let msg = e.to_string().to_ascii_lowercase();
+    ["connection closed", "connection reset", "broken pipe", "terminating connection", "connection refused"]
+        .iter()
+        .any(|needle| msg.contains(needle))
+}
+
+/// Constraint names follow `{table}_{column}_fkey` (see the migrations).
+fn foreign_key(kind: &'static EntityKind, constraint: &str) -> SyncError {
+    if constraint.ends_with("_production_id_fkey") || constraint.starts_with("change_log_") {
+        return SyncError::NotFound { kind: "production", id: uuid::Uuid::nil() };
+    }
+    let owner =
+        PRODUCTION_ENTITIES.iter().copied().find(|k| constraint.starts_with(&format!("{}_", k.table)));
+    let owner = owner.unwrap_or(kind);
+    for f in owner.fields {
+        if let FieldType::Ref(target) = f.ty {
+            if constraint == format!("{}_{}_fkey", owner.table, f.column()) {
+                return SyncError::InvalidReference { field: f.name, target };
+            }
+        }
+    }
+    SyncError::Internal(format!("unexpected foreign-key violation on {constraint}"))
+}

@@ -1,0 +1,333 @@
+//! The write path: `EntityStore` over PostgreSQL. Each write locks what it changes, merges
+//! in the domain, writes the row and appends to the change log in one transaction.
+
+use std::future::Future;
+
+use async_trait::async_trait;
+use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
+use diesel::{sql_query, OptionalExtension, QueryableByName};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::field::truncate_to_micros;
+use prodsync_domain::merge::{needs_history, BaseValues};
+use prodsync_domain::ports::{Actor, EntityStore, Updated, Written};
+use prodsync_domain::{
+    apply_update, new_entity, Action, Change, CreateInput, Entity, EntityKind, Patch, SyncError, UpdateInput,
+};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::rows::{HeadRow, MaybeRowJson, RowJson};
+use crate::sql::{referencing, statements};
+use crate::{changelog, PgStore};
+
+/// Deadlocks between a production delete and an entity write resolve on a second try.
+const ATTEMPTS: usize = 4;
+
+impl PgStore {
+    pub(crate) async fn conn(
+        &self,
+    ) -> Result<diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>, DbError> {
+        self.pool.get().await.map_err(|e| DbError::Pool(e.to_string()))
+    }
+
+    async fn retrying<T, F, Fut>(&self, kind: &'static EntityKind, mut attempt: F) -> Result<T, SyncError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, DbError>>,
+    {
+        for n in 1.. {
+            match attempt().await {
+                Err(e) if e.is_retryable() && n < ATTEMPTS => {
+                    tracing::debug!(kind = kind.name, attempt = n, "retrying transaction after {e:?}");
+                }
+                other => return other.map_err(|e| e.into_sync(kind)),
+            }
+        }
+        unreachable!("the loop returns on its last attempt")
+    }
+}
+
+#[async_trait]
+impl EntityStore for PgStore {
+    async fn create(
+        &self,
+        kind: &'static EntityKind,
+        production: Option<Uuid>,
+        input: CreateInput,
+        actor: Actor,
+    ) -> Result<Written, SyncError> {
+        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let production_id = match production {
+            _ if kind.is_production() => id,
+            Some(p) => p,
+            None => return Err(SyncError::Internal(format!("a {} needs a production", kind.name))),
+        };
+        check_production(kind, production_id, input.production_id)?;
+        self.retrying(kind, || async {
+            let mut conn = self.conn().await?;
+            conn.transaction(async |c| create_tx(c, kind, id, production_id, &input, actor.as_deref()).await)
+                .await
+        })
+        .await
+    }
+
+    async fn update(
+        &self,
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+        input: UpdateInput,
+        actor: Actor,
+    ) -> Result<Updated, SyncError> {
+        check_production(kind, production, input.production_id)?;
+        self.retrying(kind, || async {
+            let mut conn = self.conn().await?;
+            conn.transaction(async |c| {
+                update_tx(c, kind, production, id, &input, actor.as_deref(), now()).await
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn delete(
+        &self,
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+        actor: Actor,
+    ) -> Result<Written, SyncError> {
+        self.retrying(kind, || async {
+            let mut conn = self.conn().await?;
+            conn.transaction(async |c| delete_tx(c, kind, production, id, actor.as_deref()).await).await
+        })
+        .await
+    }
+
+    async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            let row = sql_query(&statements(kind).get)
+                .bind::<SqlUuid, _>(id)
+                .bind::<SqlUuid, _>(production)
+                .get_result::<RowJson>(&mut conn)
+                .await
+                .optional()?;
+            match row {
+                Some(r) => decode(kind, &r.row),
+                None => Err(missing(&mut conn, kind, production, id).await),
+            }
+        };
+        run.await.map_err(|e| e.into_sync(kind))
+    }
+
+    async fn list(
+        &self,
+        kind: &'static EntityKind,
+        production: Option<Uuid>,
+    ) -> Result<Vec<Entity>, SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            let row = sql_query(&statements(kind).list)
+                .bind::<Nullable<SqlUuid>, _>(production)
+                .get_result::<MaybeRowJson>(&mut conn)
+                .await
+                .optional()?;
+            let Some(Some(Value::Array(rows))) = row.map(|r| r.row) else {
+                let id = production.unwrap_or_default();
+                return Err(DbError::Domain(SyncError::NotFound { kind: PRODUCTION.name, id }));
+            };
+            rows.iter().map(|r| decode(kind, r)).collect()
+        };
+        run.await.map_err(|e| e.into_sync(kind))
+    }
+}
+
+fn now() -> OffsetDateTime {
+    truncate_to_micros(OffsetDateTime::now_utc())
+}
+
+fn check_production(kind: &EntityKind, path: Uuid, body: Option<Uuid>) -> Result<(), SyncError> {
+    match body {
+        Some(b) if kind.owned_by_production() && b != path => {
+            Err(SyncError::ProductionMismatch { path, body: b })
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn decode(kind: &'static EntityKind, row: &Value) -> Result<Entity, DbError> {
+    Entity::from_row(kind, row).map_err(DbError::internal)
+}
+
+/// Which of the two is missing: the production, or the entity in it.
+async fn missing(
+    conn: &mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+) -> DbError {
+    if kind.owned_by_production() {
+        let head = sql_query("SELECT seq, log_floor FROM productions WHERE id = $1")
+            .bind::<SqlUuid, _>(production)
+            .get_result::<HeadRow>(conn)
+            .await
+            .optional();
+        match head {
+            Ok(None) => return SyncError::NotFound { kind: PRODUCTION.name, id: production }.into(),
+            Err(e) => return e.into(),
+            Ok(Some(_)) => {}
+        }
+    }
+    SyncError::NotFound { kind: kind.name, id }.into()
+}
+
+async fn create_tx(
+    conn: &mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    id: Uuid,
+    production_id: Uuid,
+    input: &CreateInput,
+    actor: Option<&str>,
+) -> Result<Written, DbError> {
+    let at = now();
+    let (entity, changes) = new_entity(kind, id, production_id, input, actor, at);
+    let inserted =
+        sql_query(&statements(kind).insert).bind::<Jsonb, _>(entity.to_row()).execute(conn).await?;
+    if inserted == 0 {
+        return Err(SyncError::IdExists { kind: kind.name, id }.into());
+    }
+    let change =
+        Change { action: Action::Created, entity: entity.clone(), changes, actor: actor.map(Into::into), at };
+    let event = changelog::append(conn, change).await?;
+    Ok(Written { entity, events: vec![event] })
+}
+
+async fn lock(
+    conn: &mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+) -> Result<(Entity, Value), DbError> {
+    let row = sql_query(&statements(kind).lock)
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(production)
+        .get_result::<RowJson>(conn)
+        .await
+        .optional()?;
+    match row {
+        Some(r) => Ok((decode(kind, &r.row)?, r.row)),
+        None => Err(missing(conn, kind, production, id).await),
+    }
+}
+
+async fn update_tx(
+    conn: &mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+    input: &UpdateInput,
+    actor: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<Updated, DbError> {
+    let (current, _) = lock(conn, kind, production, id).await?;
+    let history = match input.base_version {
+        Some(base) if needs_history(&current, input) => changelog::history(conn, id, base).await?,
+        _ => BaseValues::new(),
+    };
+    let merged = apply_update(&current, input, &history, actor, at)?;
+    let changed_fields: Vec<&'static str> = merged.changes.iter().map(|c| c.field).collect();
+    if merged.is_noop() {
+        return Ok(Updated {
+            entity: merged.entity,
+            changed_fields,
+            conflicts: merged.conflicts,
+            events: vec![],
+        });
+    }
+    sql_query(&statements(kind).update)
+        .bind::<Jsonb, _>(merged.entity.to_row())
+        .bind::<SqlUuid, _>(id)
+        .execute(conn)
+        .await?;
+    let change = Change {
+        action: Action::Updated,
+        entity: merged.entity.clone(),
+        changes: merged.changes,
+        actor: actor.map(Into::into),
+        at,
+    };
+    let event = changelog::append(conn, change).await?;
+    Ok(Updated { entity: merged.entity, changed_fields, conflicts: merged.conflicts, events: vec![event] })
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+async fn delete_tx(
+    conn: &mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+    actor: Option<&str>,
+) -> Result<Written, DbError> {
+    let at = now();
+    let (entity, raw) = lock(conn, kind, production, id).await?;
+    let mut events = clear_references(conn, kind, production, id, actor, at).await?;
+    sql_query(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
+    let change = Change {
+        action: Action::Deleted,
+        entity: entity.clone(),
+        changes: vec![],
+        actor: actor.map(Into::into),
+        at,
+    };
+    if kind.is_production() {
+        // Its change log goes with it; the event still reaches open rooms and the
+        // production list, one past the last seq.
+        let seq = raw.get("seq").and_then(Value::as_i64).unwrap_or(0) + 1;
+        events.push(change.into_event(seq));
+    } else {
+        events.push(changelog::append(conn, change).await?);
+    }
+    Ok(Written { entity, events })
+}
+
+/// Deleting a CCU leaves its cameras without one: each is a versioned update of its own,
+/// with its own event, so no client keeps a dangling id.
+async fn clear_references(
+    conn: &mut AsyncPgConnection,
+    target: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+    actor: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<Vec<prodsync_domain::ChangeEvent>, DbError> {
+    let mut events = Vec::new();
+    for kind in PRODUCTION_ENTITIES.iter().copied() {
+        for (field, _) in kind.references().filter(|(_, t)| *t == target.name) {
+            let ids: Vec<IdRow> = sql_query(referencing(kind, field))
+                .bind::<SqlUuid, _>(production)
+                .bind::<SqlUuid, _>(id)
+                .load(conn)
+                .await?;
+            for row in ids {
+                let input = UpdateInput {
+                    id: None,
+                    production_id: None,
+                    base_version: None,
+                    on_conflict: Default::default(),
+                    patch: Patch(vec![(field, Value::Null)]),
+                };
+                events.extend(update_tx(conn, kind, production, row.id, &input, actor, at).await?.events);
+            }
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,148 @@
+//! The global equipment library: plain CRUD over the same generic statements, without the
+//! change log (it is not part of any production's stream).
+
+use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
+use diesel::{sql_query, OptionalExtension};
+use diesel_async::RunQueryDsl;
+use prodsync_domain::equipment::{validate_ports, EQUIPMENT};
+use prodsync_domain::field::truncate_to_micros;
+use prodsync_domain::{apply_update, new_entity, CreateInput, Entity, SyncError, UpdateInput};
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::entities::decode;
+use crate::rows::{MaybeRowJson, RowJson};
+use crate::sql::statements;
+use crate::PgStore;
+
+/// Equipment-library operations; a thin facade so the API needs no SQL.
+#[derive(Clone)]
+pub struct EquipmentStore {
+    store: PgStore,
+}
+
+impl EquipmentStore {
+    pub fn new(store: PgStore) -> Self {
+        EquipmentStore { store }
+    }
+
+    pub async fn list(&self, category: Option<&str>) -> Result<Vec<Entity>, SyncError> {
+        let run = async {
+            let mut conn = self.store.conn().await?;
+            let row = sql_query(&statements(&EQUIPMENT).list)
+                .bind::<Nullable<SqlUuid>, _>(None::<Uuid>)
+                .get_result::<MaybeRowJson>(&mut conn)
+                .await?;
+            let rows = match row.row {
+                Some(Value::Array(rows)) => rows,
+                _ => Vec::new(),
+            };
+            let all: Result<Vec<Entity>, DbError> = rows.iter().map(|r| decode(&EQUIPMENT, r)).collect();
+            Ok(all?
+                .into_iter()
+                .filter(|e| category.is_none_or(|c| e.value("category").and_then(Value::as_str) == Some(c)))
+                .collect())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<Entity, SyncError> {
+        let run = async {
+            let mut conn = self.store.conn().await?;
+            let row = sql_query(&statements(&EQUIPMENT).get)
+                .bind::<SqlUuid, _>(id)
+                .bind::<SqlUuid, _>(id)
+                .get_result::<RowJson>(&mut conn)
+                .await
+                .optional()?;
+            let row = row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?;
+            decode(&EQUIPMENT, &row.row)
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
+    }
+
+    pub async fn create(&self, input: CreateInput, actor: Option<&str>) -> Result<Entity, SyncError> {
+        validate_ports(&input.patch.0)?;
+        let id = input.id.unwrap_or_else(Uuid::new_v4);
+        let (entity, _) = new_entity(&EQUIPMENT, id, Uuid::nil(), &input, actor, now());
+        let run = async {
+            let mut conn = self.store.conn().await?;
+            let n = sql_query(&statements(&EQUIPMENT).insert)
+                .bind::<Jsonb, _>(entity.to_row())
+                .execute(&mut conn)
+                .await
+                .map_err(|e| duplicate_model(e, &entity))?;
+            if n == 0 {
+                return Err(SyncError::IdExists { kind: EQUIPMENT.name, id }.into());
+            }
+            Ok(entity)
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
+    }
+
+    pub async fn update(
+        &self,
+        id: Uuid,
+        input: UpdateInput,
+        actor: Option<&str>,
+    ) -> Result<Entity, SyncError> {
+        validate_ports(&input.patch.0)?;
+        let run = async {
+            let mut conn = self.store.conn().await?;
+            let row = sql_query(&statements(&EQUIPMENT).lock)
+                .bind::<SqlUuid, _>(id)
+                .bind::<SqlUuid, _>(id)
+                .get_result::<RowJson>(&mut conn)
+                .await
+                .optional()?;
+            let current =
+                decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
+            let merged = apply_update(&current, &input, &Default::default(), actor, now())?;
+            if !merged.is_noop() {
+                sql_query(&statements(&EQUIPMENT).update)
+                    .bind::<Jsonb, _>(merged.entity.to_row())
+                    .bind::<SqlUuid, _>(id)
+                    .execute(&mut conn)
+                    .await
+                    .map_err(|e| duplicate_model(e, &merged.entity))?;
+            }
+            Ok(merged.entity)
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
+    }
+
+    pub async fn delete(&self, id: Uuid) -> Result<(), SyncError> {
+        let run = async {
+            let mut conn = self.store.conn().await?;
+            let n =
+                sql_query(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(&mut conn).await?;
+            if n == 0 {
+                return Err(SyncError::NotFound { kind: EQUIPMENT.name, id }.into());
+            }
+            Ok(())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
+    }
+}
+
+fn now() -> OffsetDateTime {
+    truncate_to_micros(OffsetDateTime::now_utc())
+}
+
+/// Two library entries with the same manufacturer and model are one too many.
+fn duplicate_model(e: diesel::result::Error, entity: &Entity) -> DbError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            let f = |n| entity.value(n).and_then(Value::as_str).unwrap_or_default().to_owned();
+            DbError::Domain(SyncError::Invalid(prodsync_domain::ValidationError::single(
+                "model",
+                "duplicate_model",
+                format!("{} {} is already in the library", f("manufacturer"), f("model")),
+            )))
+        }
+        other => other.into(),
+    }
+}

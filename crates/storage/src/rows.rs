@@ -1,0 +1,77 @@
+//! Shapes of the rows the generic statements return.
+
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::QueryableByName;
+use serde_json::Value;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// One entity row as `to_jsonb(t)`.
+#[derive(QueryableByName)]
+pub struct RowJson {
+    #[diesel(sql_type = Jsonb)]
+    pub row: Value,
+}
+
+#[derive(QueryableByName)]
+pub struct MaybeRowJson {
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    pub row: Option<Value>,
+}
+
+/// A snapshot row: which type, and the row.
+#[derive(QueryableByName)]
+pub struct KindRow {
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Jsonb)]
+    pub row: Value,
+}
+
+#[derive(QueryableByName)]
+pub struct SeqRow {
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+}
+
+#[derive(QueryableByName)]
+pub struct HeadRow {
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+    #[diesel(sql_type = BigInt)]
+    pub log_floor: i64,
+}
+
+/// One change-log entry, enough to rebuild its event.
+#[derive(QueryableByName)]
+pub struct LogRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub production_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+    #[diesel(sql_type = Text)]
+    pub entity_type: String,
+    #[diesel(sql_type = Text)]
+    pub action: String,
+    #[diesel(sql_type = BigInt)]
+    pub entity_version: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub user_id: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: OffsetDateTime,
+    #[diesel(sql_type = Array<Text>)]
+    pub changed_fields: Vec<String>,
+    #[diesel(sql_type = Jsonb)]
+    pub data: Value,
+}
+
+/// One past update of an entity, for the stale-echo rule.
+#[derive(QueryableByName)]
+pub struct HistoryRow {
+    #[diesel(sql_type = BigInt)]
+    pub entity_version: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub user_id: Option<String>,
+    #[diesel(sql_type = Jsonb)]
+    pub diff: Value,
+}

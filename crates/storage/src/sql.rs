@@ -1,0 +1,96 @@
+//! The generic statements for each entity type, written once from the catalog. Their text
+//! never varies per call, so diesel's statement cache prepares each one once per connection.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::equipment::EQUIPMENT;
+use prodsync_domain::EntityKind;
+
+pub struct KindSql {
+    /// $1 id, $2 scope (production id; the id itself for productions and equipment).
+    pub get: String,
+    pub lock: String,
+    /// $1 scope. Returns one aggregated array, or no row when the production is unknown.
+    pub list: String,
+    /// $1 the row as JSONB. Inserts nothing when the id exists.
+    pub insert: String,
+    /// $1 the row as JSONB, $2 id.
+    pub update: String,
+    /// $1 id.
+    pub delete: String,
+}
+
+static STATEMENTS: LazyLock<HashMap<&'static str, KindSql>> = LazyLock::new(|| {
+    PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION, &EQUIPMENT]).map(|k| (k.name, build(k))).collect()
+});
+
+pub fn statements(kind: &EntityKind) -> &'static KindSql {
+    &STATEMENTS[kind.name]
+}
+
+fn build(kind: &EntityKind) -> KindSql {
+    let table = kind.table;
+    let scope = if kind.owned_by_production() { "production_id" } else { "id" };
+    let field_cols: Vec<String> = kind.fields.iter().map(|f| f.column()).collect();
+    let mut written: Vec<String> = field_cols.clone();
+    written.extend(["version", "field_versions", "last_modified_by", "updated_at"].map(String::from));
+    let mut inserted = vec!["id".to_owned()];
+    if kind.owned_by_production() {
+        inserted.push("production_id".into());
+    }
+    inserted.extend(written.iter().cloned());
+    inserted.push("created_at".into());
+    let list = if kind.owned_by_production() {
+        format!(
+            "SELECT (SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id), '[]'::jsonb) \
+             FROM {table} t WHERE t.production_id = p.id) AS row FROM productions p WHERE p.id = $1"
+        )
+    } else {
+        format!(
+            "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id), '[]'::jsonb) AS row \
+             FROM {table} t WHERE $1::uuid IS NULL OR t.id = $1"
+        )
+    };
+    let r_cols: Vec<String> = written.iter().map(|c| format!("r.{c}")).collect();
+    KindSql {
+        get: format!("SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2"),
+        lock: format!(
+            "SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2 FOR UPDATE"
+        ),
+        list,
+        insert: format!(
+            "INSERT INTO {table} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{table}, $1) \
+             ON CONFLICT (id) DO NOTHING",
+            cols = inserted.join(", ")
+        ),
+        update: format!(
+            "UPDATE {table} t SET ({cols}) = (SELECT {r} FROM jsonb_populate_record(NULL::{table}, $1) r) \
+             WHERE t.id = $2",
+            cols = written.join(", "),
+            r = r_cols.join(", ")
+        ),
+        delete: format!("DELETE FROM {table} WHERE id = $1"),
+    }
+}
+
+/// Every entity of a production plus the production row (with its seq), in one statement,
+/// so the snapshot is consistent without an explicit transaction.
+pub static SNAPSHOT: LazyLock<String> = LazyLock::new(|| {
+    let mut parts =
+        vec!["SELECT 'production' AS kind, to_jsonb(t) AS row FROM productions t WHERE t.id = $1".to_owned()];
+    for k in PRODUCTION_ENTITIES {
+        parts.push(format!("SELECT '{}', to_jsonb(t) FROM {} t WHERE t.production_id = $1", k.name, k.table));
+    }
+    parts.join(" UNION ALL ")
+});
+
+/// Entities of `target`'s type referencing one entity, for clearing references on delete.
+pub fn referencing(kind: &EntityKind, field_index: usize) -> String {
+    format!(
+        "SELECT id FROM {} WHERE production_id = $1 AND {} = $2 ORDER BY id",
+        kind.table,
+        kind.fields[field_index].column()
+    )
+}

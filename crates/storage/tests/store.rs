@@ -1,0 +1,186 @@
+//! The PostgreSQL adapter against a real database, one fresh database per test.
+
+use std::time::Duration;
+
+use diesel::sql_types::Text;
+use diesel::{sql_query, QueryableByName};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::catalog::{self, CAMERA, CCU, PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::field::FieldType;
+use prodsync_domain::ports::{ChangeFeed, EntityStore};
+use prodsync_domain::{parse_create, parse_update, SyncError};
+use prodsync_storage::test_db::TestDatabase;
+use prodsync_storage::{connect, PgStore, PoolSettings};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+async fn store(db: &TestDatabase) -> PgStore {
+    let pool = connect(&PoolSettings {
+        url: db.url.clone(),
+        max_size: 4,
+        wait_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(5),
+    })
+    .unwrap();
+    PgStore::new(pool)
+}
+
+async fn production(s: &PgStore) -> Uuid {
+    let input = parse_create(&PRODUCTION, &json!({"showName": "Gala", "client": "ACME"})).unwrap();
+    s.create(&PRODUCTION, None, input, Some("ann".into())).await.unwrap().entity.id
+}
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    data_type: String,
+}
+
+#[tokio::test]
+async fn every_declared_field_has_a_column_of_its_type() {
+    let db = TestDatabase::new().await;
+    let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
+    let cols: Vec<Column> = sql_query(
+        "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_schema = 'public'",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    for kind in PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION]) {
+        for f in kind.fields {
+            let col = cols.iter().find(|c| c.table_name == kind.table && c.column_name == f.column());
+            let col = col.unwrap_or_else(|| panic!("{}.{} has no column", kind.table, f.column()));
+            let expected = match f.ty {
+                FieldType::Text | FieldType::Enum(_) => "text",
+                FieldType::Integer => "integer",
+                FieldType::Number => "double precision",
+                FieldType::Bool => "boolean",
+                FieldType::Timestamp => "timestamp with time zone",
+                FieldType::Date => "date",
+                FieldType::Uuid | FieldType::Ref(_) => "uuid",
+                FieldType::Json => "jsonb",
+            };
+            assert_eq!(col.data_type, expected, "{}.{}", kind.table, f.column());
+        }
+    }
+}
+
+#[tokio::test]
+async fn writes_get_gapless_seqs_and_noops_get_none() {
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    let cam = s
+        .create(&CAMERA, Some(p), parse_create(&CAMERA, &json!({"name": "Cam 1"})).unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(cam.events[0].seq(), 2);
+    let id = cam.entity.id;
+    let u =
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), None).await.unwrap();
+    assert_eq!(u.events[0].seq(), 3);
+    let noop =
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), None).await.unwrap();
+    assert!(noop.events.is_empty());
+    assert_eq!(noop.entity.version, 2);
+    let page = s.changes_since(p, 0, 100).await.unwrap();
+    let seqs: Vec<i64> = page.events.iter().map(|e| e.seq()).collect();
+    assert_eq!(seqs, vec![1, 2, 3]);
+    assert_eq!(page.head_seq, 3);
+    assert_eq!(page.events[2], u.events[0], "catch-up event equals the live one");
+}
+
+#[tokio::test]
+async fn a_stale_echo_is_detected_from_the_change_log() {
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    let cam = s
+        .create(
+            &CAMERA,
+            Some(p),
+            parse_create(&CAMERA, &json!({"name": "Cam 1", "note": "a"})).unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let stale = cam.entity.to_json();
+    let id = cam.entity.id;
+    s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "b"})).unwrap(), Some("ann".into()))
+        .await
+        .unwrap();
+    let mut echo = stale.clone();
+    echo["model"] = json!("HDC-5500");
+    let r =
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &echo).unwrap(), Some("bob".into())).await.unwrap();
+    assert_eq!(r.entity.value("note"), Some(&json!("b")));
+    assert_eq!(r.entity.value("model"), Some(&json!("HDC-5500")));
+    assert!(r.conflicts.is_empty());
+    let mut clash = stale;
+    clash["note"] = json!("c");
+    let r =
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &clash).unwrap(), Some("cy".into())).await.unwrap();
+    assert_eq!(r.conflicts.len(), 1);
+    assert_eq!(r.conflicts[0].overwritten_by.as_deref(), Some("ann"));
+}
+
+#[tokio::test]
+async fn references_stay_inside_a_production_and_deleting_the_target_clears_them() {
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let (p, q) = (production(&s).await, production(&s).await);
+    let ccu = |name: &str| parse_create(&CCU, &json!({ "name": name })).unwrap();
+    let ccu_p = s.create(&CCU, Some(p), ccu("CCU 1"), None).await.unwrap().entity.id;
+    let ccu_q = s.create(&CCU, Some(q), ccu("CCU Q"), None).await.unwrap().entity.id;
+    let foreign = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_q.to_string()})).unwrap();
+    let err = s.create(&CAMERA, Some(p), foreign, None).await.unwrap_err();
+    assert!(matches!(err, SyncError::InvalidReference { field: "ccuId", .. }), "{err:?}");
+    let own = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_p.to_string()})).unwrap();
+    let cam = s.create(&CAMERA, Some(p), own, None).await.unwrap().entity.id;
+    let deleted = s.delete(&CCU, p, ccu_p, Some("ann".into())).await.unwrap();
+    let names: Vec<&str> = deleted.events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, vec!["camera:updated", "ccu:deleted"]);
+    assert_eq!(s.get(&CAMERA, p, cam).await.unwrap().value("ccuId"), Some(&Value::Null));
+}
+
+#[tokio::test]
+async fn unknown_production_and_entity_are_told_apart() {
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    let nobody = Uuid::new_v4();
+    assert!(matches!(
+        s.get(&CAMERA, nobody, nobody).await,
+        Err(SyncError::NotFound { kind: "production", .. })
+    ));
+    assert!(matches!(s.get(&CAMERA, p, nobody).await, Err(SyncError::NotFound { kind: "camera", .. })));
+    assert!(matches!(
+        s.list(&CAMERA, Some(nobody)).await,
+        Err(SyncError::NotFound { kind: "production", .. })
+    ));
+    let create = parse_create(&CAMERA, &json!({"name": "Cam"})).unwrap();
+    assert!(matches!(s.create(&CAMERA, Some(nobody), create, None).await, Err(SyncError::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn pruned_history_answers_resync_required() {
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    for i in 0..5 {
+        let body = parse_create(&CCU, &json!({ "name": format!("CCU {i}") })).unwrap();
+        s.create(&CCU, Some(p), body, None).await.unwrap();
+    }
+    assert_eq!(s.prune_change_log(2).await.unwrap(), 4);
+    assert!(matches!(s.changes_since(p, 2, 10).await, Err(SyncError::ResyncRequired { oldest: 5, .. })));
+    let page = s.changes_since(p, 4, 10).await.unwrap();
+    assert_eq!(page.events.iter().map(|e| e.seq()).collect::<Vec<_>>(), vec![5, 6]);
+    let snap = s.snapshot(p).await.unwrap();
+    assert_eq!((snap.seq, snap.entities.len()), (6, 5));
+    assert!(catalog::by_name("ccu").is_some());
+}
