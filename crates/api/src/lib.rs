@@ -1,1 +1,9 @@
+//! The deployable server: REST routes over the domain's ports, config, wiring.
 
+pub mod config;
+pub mod error;
+pub mod request;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod telemetry;

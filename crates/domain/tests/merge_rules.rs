@@ -166,7 +166,7 @@ const FIELDS: &[&str] = &["name", "note", "maxZoom", "hasDolly", "model"];
 fn value_for(field: &str, pick: u8) -> Value {
     match field {
         "maxZoom" => json!(f64::from(pick % 3) * 10.0),
-        "hasDolly" => json!(pick % 2 == 0),
+        "hasDolly" => json!(pick.is_multiple_of(2)),
         "name" => json!(format!("n{}", pick % 3)),
         _ => json!(format!("v{}", pick % 3)),
     }

@@ -1,0 +1,99 @@
+//! Every failure a client can see: an HTTP status, a stable `error` code, a message that
+//! says what to do, and details. A 5xx is a bug or an outage, and is logged as such.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use prodsync_domain::SyncError;
+use serde_json::{json, Value};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), details: json!({}) }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code, status = self.status.as_u16(), "{}", self.message);
+        }
+        HttpResponse::build(self.status)
+            .json(json!({"error": self.code, "message": self.message, "details": self.details}))
+    }
+}
+
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        use StatusCode as S;
+        let message = e.to_string();
+        match e {
+            SyncError::NotFound { kind, id } => ApiError::new(S::NOT_FOUND, "not_found", message)
+                .with_details(json!({"kind": kind, "id": id})),
+            SyncError::IdExists { kind, id } => ApiError::new(S::CONFLICT, "id_conflict", message)
+                .with_details(json!({"field": "id", "kind": kind, "id": id})),
+            SyncError::IdMismatch { path, body } => ApiError::new(S::CONFLICT, "id_mismatch", message)
+                .with_details(json!({"field": "id", "pathId": path, "bodyId": body})),
+            SyncError::ProductionMismatch { path, body } => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, "production_mismatch", message)
+                    .with_details(json!({"field": "productionId", "pathId": path, "bodyId": body}))
+            }
+            SyncError::Rejected { base, conflicts } => ApiError::new(
+                S::CONFLICT,
+                "version_conflict",
+                format!("{message}; nothing was written. Reload the entity and apply your edit again."),
+            )
+            .with_details(json!({"baseVersion": base, "conflicts": conflicts})),
+            SyncError::InvalidReference { field, target } => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, "invalid_reference", message)
+                    .with_details(json!({"field": field, "target": target}))
+            }
+            SyncError::Invalid(v) => {
+                let code = v.errors.first().map_or("invalid_body", |e| e.code);
+                let field = v.errors.first().map(|e| e.field.clone());
+                ApiError::new(S::UNPROCESSABLE_ENTITY, code, message)
+                    .with_details(json!({"field": field, "fields": v.errors}))
+            }
+            SyncError::ResyncRequired { since, oldest } => ApiError::new(S::GONE, "resync_required", message)
+                .with_details(json!({"since": since, "oldestSeq": oldest})),
+            SyncError::Unavailable(_) => ApiError::new(
+                S::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "the database is unreachable; nothing was changed, try again shortly",
+            ),
+            SyncError::Internal(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
+        }
+    }
+}
+
+impl From<prodsync_domain::ValidationError> for ApiError {
+    fn from(e: prodsync_domain::ValidationError) -> Self {
+        SyncError::Invalid(e).into()
+    }
+}

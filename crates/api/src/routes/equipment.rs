@@ -1,0 +1,64 @@
+//! The global equipment library.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
+use prodsync_domain::{parse_create, parse_update, Entity};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::request::{actor, parse_id};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    category: Option<String>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(c) = query.category.as_deref().filter(|c| !CATEGORIES.contains(c)) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("category must be one of {}, got {c:?}", CATEGORIES.join(", ")),
+        )
+        .with_details(json!({"field": "category"})));
+    }
+    let items = state.equipment.list(query.category.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(items.iter().map(Entity::to_json).collect::<Vec<_>>()))
+}
+
+pub async fn get(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = parse_id("id", &path)?;
+    Ok(HttpResponse::Ok().json(state.equipment.get(id).await?.to_json()))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let input = parse_create(&EQUIPMENT, &body)?;
+    let user = actor(&req)?;
+    Ok(HttpResponse::Created().json(state.equipment.create(input, user.as_deref()).await?.to_json()))
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let id = parse_id("id", &path)?;
+    let input = parse_update(&EQUIPMENT, &body)?;
+    let user = actor(&req)?;
+    Ok(HttpResponse::Ok().json(state.equipment.update(id, input, user.as_deref()).await?.to_json()))
+}
+
+pub async fn delete(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = parse_id("id", &path)?;
+    state.equipment.delete(id).await?;
+    Ok(HttpResponse::Ok().json(json!({"id": id, "deleted": true})))
+}

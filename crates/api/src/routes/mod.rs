@@ -1,0 +1,57 @@
+//! The HTTP surface. One module per resource; handlers parse, call a port, shape JSON.
+
+mod entities;
+mod equipment;
+mod feed;
+mod health;
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health", web::get().to(health::health)).service(
+        web::scope("/api")
+            .route("/equipment", web::get().to(equipment::list))
+            .route("/equipment", web::post().to(equipment::create))
+            .service(
+                web::resource("/equipment/{id}")
+                    .route(web::get().to(equipment::get))
+                    .route(web::put().to(equipment::update))
+                    .route(web::patch().to(equipment::update))
+                    .route(web::delete().to(equipment::delete)),
+            )
+            .route("/productions", web::get().to(entities::list_productions))
+            .route("/productions", web::post().to(entities::create_production))
+            .service(
+                web::resource("/productions/{pid}")
+                    .route(web::get().to(entities::get_production))
+                    .route(web::put().to(entities::update_production))
+                    .route(web::patch().to(entities::update_production))
+                    .route(web::delete().to(entities::delete_production)),
+            )
+            .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
+            .route("/productions/{pid}/changes", web::get().to(feed::changes))
+            .service(
+                web::resource("/productions/{pid}/{entity}")
+                    .route(web::get().to(entities::list))
+                    .route(web::post().to(entities::create)),
+            )
+            .service(
+                web::resource("/productions/{pid}/{entity}/{id}")
+                    .route(web::get().to(entities::get))
+                    .route(web::put().to(entities::update))
+                    .route(web::patch().to(entities::update))
+                    .route(web::delete().to(entities::delete)),
+            ),
+    );
+}
+
+/// Unknown routes answer in the same error shape as everything else.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route; see docs/protocol.md",
+    ))
+}

@@ -1,0 +1,120 @@
+//! Wiring: the ports' adapters, the HTTP server, background jobs.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::{Server, Service};
+use actix_web::{web, App, HttpServer};
+use prodsync_domain::ports::{ChangePublisher, NoPublisher};
+use prodsync_storage::{connect, run_migrations, EquipmentStore, PgStore, PoolSettings};
+
+use crate::config::Settings;
+use crate::request::json_config;
+use crate::routes;
+use crate::state::AppState;
+
+/// Everything the server runs on, built from settings.
+pub struct Services {
+    pub state: AppState,
+    pub store: PgStore,
+}
+
+pub fn services(settings: &Settings) -> Result<Services, String> {
+    let pool = connect(&PoolSettings {
+        url: settings.database_url.clone(),
+        max_size: settings.pool_size.max(1),
+        wait_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(3),
+    })?;
+    let store = PgStore::new(pool);
+    let publisher: Arc<dyn ChangePublisher> = Arc::new(NoPublisher);
+    let state = AppState {
+        entities: Arc::new(store.clone()),
+        feed: Arc::new(store.clone()),
+        health: Arc::new(store.clone()),
+        publisher,
+        equipment: EquipmentStore::new(store.clone()),
+    };
+    Ok(Services { state, store })
+}
+
+/// The HTTP server on an already bound listener (tests bind port 0).
+pub fn http_server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .app_data(json_config())
+            .wrap_fn(|req, srv| {
+                let started = Instant::now();
+                let (method, path) = (req.method().clone(), req.path().to_owned());
+                let user = req.headers().get("x-user-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    tracing::debug!(%method, %path, status = res.status().as_u16(), user_id = ?user,
+                        elapsed_us = started.elapsed().as_micros() as u64, "request");
+                    Ok(res)
+                }
+            })
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?;
+    let server = if workers > 0 { server.workers(workers) } else { server };
+    Ok(server.shutdown_timeout(5).run())
+}
+
+/// Applies migrations, retrying while the database is not yet reachable (a container
+/// starting next to us), so that start-up order does not matter.
+pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Result<(), String> {
+    let deadline = Instant::now() + patience;
+    loop {
+        match run_migrations(&settings.database_url).await {
+            Ok(applied) => {
+                for name in &applied {
+                    tracing::info!(migration = %name, "applied migration");
+                }
+                tracing::info!(applied = applied.len(), "database schema is up to date");
+                return Ok(());
+            }
+            Err(e) if Instant::now() < deadline => {
+                tracing::warn!(database = %settings.database_url_for_logs(), error = %e, "database not ready; retrying in 2s");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => return Err(format!("migrating {}: {e}", settings.database_url_for_logs())),
+        }
+    }
+}
+
+/// Keeps the change log to its configured length, forever.
+pub fn spawn_retention(store: PgStore, keep: i64, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
+        loop {
+            tick.tick().await;
+            match store.prune_change_log(keep).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(pruned = n, keep, "pruned change log"),
+                Err(e) => tracing::warn!(error = %e, "change-log retention pass failed; will retry"),
+            }
+        }
+    });
+}
+
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    migrate_with_retry(&settings, Duration::from_secs(60)).await?;
+    let services = services(&settings)?;
+    spawn_retention(
+        services.store.clone(),
+        settings.change_log_retention,
+        Duration::from_secs(settings.retention_interval_secs),
+    );
+    let addr = format!("{}:{}", settings.bind, settings.port);
+    let listener = TcpListener::bind(&addr).map_err(|e| format!("binding {addr}: {e}"))?;
+    tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size, "listening");
+    http_server(services.state, listener, settings.workers)
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())
+}

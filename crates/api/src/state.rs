@@ -1,0 +1,40 @@
+//! What every handler can reach: the ports, behind trait objects.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use prodsync_domain::ports::{ChangeFeed, ChangePublisher, EntityStore, HealthCheck};
+use prodsync_domain::{ChangeEvent, SyncError};
+use prodsync_storage::EquipmentStore;
+
+use crate::error::ApiError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub entities: Arc<dyn EntityStore>,
+    pub feed: Arc<dyn ChangeFeed>,
+    pub health: Arc<dyn HealthCheck>,
+    pub publisher: Arc<dyn ChangePublisher>,
+    pub equipment: EquipmentStore,
+}
+
+impl AppState {
+    /// Runs a write to completion and publishes its events, on a task of its own: a client
+    /// that disconnects mid-request cannot cancel a write between commit and publish.
+    pub async fn commit<T, F>(&self, write: F) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<(T, Vec<ChangeEvent>), SyncError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let publisher = self.publisher.clone();
+        let task = tokio::spawn(async move {
+            let (out, events) = write.await?;
+            publisher.publish(&events);
+            Ok::<_, SyncError>(out)
+        });
+        match task.await {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(e) => Err(SyncError::Internal(format!("write task failed: {e}")).into()),
+        }
+    }
+}
