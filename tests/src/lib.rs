@@ -1,1 +1,140 @@
+//! End-to-end harness: the real server on a real port, with its own fresh database, and
+//! real HTTP/WebSocket clients.
 
+pub mod proxy;
+
+use std::net::TcpListener;
+use std::sync::mpsc;
+
+use actix_web::dev::ServerHandle;
+use prodsync_api::config::Settings;
+use prodsync_api::server::{http_server, services};
+use prodsync_storage::test_db::TestDatabase;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub use prodsync_storage::test_db;
+
+pub struct TestServer {
+    pub base: String,
+    pub db: TestDatabase,
+    pub http: reqwest::Client,
+    handle: ServerHandle,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let db = TestDatabase::new().await;
+        let url = db.url.clone();
+        Self::start_with(db, url, |_| {}).await
+    }
+
+    /// Starts against `database_url` (e.g. through a proxy), keeping `db` alive.
+    pub async fn start_with(
+        db: TestDatabase,
+        database_url: String,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> TestServer {
+        let mut settings = Settings { database_url, pool_size: 8, ..Settings::default() };
+        tweak(&mut settings);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding a port");
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let svc = services(&settings).expect("services");
+                let server = http_server(svc.state, listener, 1).expect("server");
+                tx.send(server.handle()).expect("handing back the server handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server started");
+        TestServer { base, db, http: reqwest::Client::new(), handle }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/ws", self.base.replacen("http", "ws", 1))
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        user: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.http.request(method, self.url(path)).header("x-user-id", user);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let text = res.text().await.expect("body read");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send("GET", path, "tester", None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send("POST", path, "tester", Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, user: &str, body: &Value) -> (StatusCode, Value) {
+        self.send("PUT", path, user, Some(body)).await
+    }
+
+    /// Creates a production and returns its id.
+    pub async fn production(&self, name: &str) -> String {
+        let (status, body) =
+            self.post("/api/productions", &serde_json::json!({"showName": name, "client": "ACME"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates an entity and returns its JSON.
+    pub async fn create(&self, pid: &str, path: &str, body: Value) -> Value {
+        let (status, created) = self.post(&format!("/api/productions/{pid}/{path}"), &body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let _ = std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false))).join();
+    }
+}
+
+impl TestServer {
+    /// A digest of every row in every table: equal before and after means nothing changed.
+    pub async fn fingerprint(&self) -> String {
+        use diesel::sql_types::Text;
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        use prodsync_domain::catalog::PRODUCTION_ENTITIES;
+
+        #[derive(diesel::QueryableByName)]
+        struct Digest {
+            #[diesel(sql_type = Text)]
+            digest: String,
+        }
+        let mut tables: Vec<&str> = PRODUCTION_ENTITIES.iter().map(|k| k.table).collect();
+        tables.extend(["productions", "change_log", "equipment"]);
+        let rows: Vec<String> =
+            tables.iter().map(|t| format!("SELECT '{t}' || to_jsonb(t)::text AS x FROM {t} t")).collect();
+        let sql = format!(
+            "SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) AS digest FROM ({}) s",
+            rows.join(" UNION ALL ")
+        );
+        let mut conn =
+            AsyncPgConnection::establish(&self.db.url).await.expect("connecting for a fingerprint");
+        diesel::sql_query(sql).get_result::<Digest>(&mut conn).await.expect("fingerprint").digest
+    }
+}

@@ -1,0 +1,64 @@
+//! The database going away and coming back, through a proxy the test cuts and restores.
+
+use std::time::Duration;
+
+use prodsync_e2e::proxy::Proxy;
+use prodsync_e2e::test_db::{server_url, with_database, TestDatabase};
+use prodsync_e2e::TestServer;
+use reqwest::StatusCode;
+use serde_json::json;
+
+fn host_port(url: &str) -> String {
+    let after = url.split("://").nth(1).unwrap_or(url);
+    let host = after.rsplit('@').next().unwrap_or(after);
+    let host = host.split('/').next().unwrap_or(host);
+    if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+#[tokio::test]
+async fn health_is_503_while_the_database_is_down_and_recovers() {
+    let db = TestDatabase::new().await;
+    let mut proxy = Proxy::start(&host_port(&server_url())).await;
+    let via_proxy = with_database(
+        &server_url().replace(&host_port(&server_url()), &format!("127.0.0.1:{}", proxy.port)),
+        &db.name,
+    );
+    let s = TestServer::start_with(db, via_proxy, |_| {}).await;
+    assert_eq!(s.get("/health").await.0, StatusCode::OK);
+    let pid = s.production("Gala").await;
+
+    proxy.cut();
+    let (status, body) = s.get("/health").await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unhealthy")));
+    let (status, body) = s.post(&format!("/api/productions/{pid}/cameras"), &json!({"name": "Cam"})).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("database_unavailable")),
+        "{body}"
+    );
+
+    proxy.restore().await;
+    let mut healthy = false;
+    for _ in 0..50 {
+        if s.get("/health").await.0 == StatusCode::OK {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "the server did not recover");
+    let mut created = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..10 {
+        created = s.post(&format!("/api/productions/{pid}/cameras"), &json!({"name": "Cam"})).await.0;
+        if created == StatusCode::CREATED {
+            break;
+        }
+    }
+    assert_eq!(created, StatusCode::CREATED);
+    let (_, cams) = s.get(&format!("/api/productions/{pid}/cameras")).await;
+    assert_eq!(cams.as_array().unwrap().len(), 1, "the write during the outage was not applied");
+}

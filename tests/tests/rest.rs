@@ -1,0 +1,382 @@
+//! Every REST endpoint over real HTTP against real PostgreSQL.
+
+use prodsync_domain::catalog::PRODUCTION_ENTITIES;
+use prodsync_domain::field::{Access, FieldType};
+use prodsync_domain::EntityKind;
+use prodsync_e2e::TestServer;
+use reqwest::StatusCode;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+/// A value of the field's type, different for each `n`.
+fn sample(ty: FieldType, n: i64) -> Value {
+    match ty {
+        FieldType::Text => json!(format!("text {n}")),
+        FieldType::Integer => json!(n),
+        FieldType::Number => json!(n as f64 + 0.5),
+        FieldType::Bool => json!(n % 2 == 1),
+        FieldType::Timestamp => json!(format!("2026-03-0{}T10:00:00Z", 1 + n % 9)),
+        FieldType::Date => json!(format!("2026-04-0{}", 1 + n % 9)),
+        FieldType::Uuid => json!(Uuid::from_u128(n as u128).to_string()),
+        FieldType::Json => json!({"hops": [n]}),
+        FieldType::Enum(values) => json!(values[n as usize % values.len()]),
+        FieldType::Ref(_) => Value::Null,
+    }
+}
+
+/// A body with every client-writable field set.
+fn full_body(kind: &EntityKind, n: i64) -> Value {
+    let m: Map<String, Value> = kind
+        .fields
+        .iter()
+        .filter(|f| f.access != Access::ServerSet)
+        .map(|f| (f.name.to_owned(), sample(f.ty, n)))
+        .collect();
+    Value::Object(m)
+}
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let s = TestServer::start().await;
+    let (status, body) = s.get("/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "healthy");
+    assert_eq!(body["database"]["connected"], true);
+    assert!(body["database"]["latency"].as_str().unwrap().ends_with("ms"));
+}
+
+#[tokio::test]
+async fn every_entity_type_round_trips_through_every_endpoint() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let mut expected_events = vec!["production:created".to_owned()];
+    for kind in PRODUCTION_ENTITIES {
+        let base = format!("/api/productions/{pid}/{}", kind.path);
+        let body = full_body(kind, 1);
+        let created = s.create(&pid, kind.path, body.clone()).await;
+        for (k, v) in body.as_object().unwrap() {
+            assert_eq!(&created[k], v, "{}.{k} after create", kind.name);
+        }
+        assert_eq!(created["version"], 1);
+        assert_eq!(created["productionId"], json!(pid));
+        let id = created["id"].as_str().unwrap();
+
+        let (status, got) = s.get(&format!("{base}/{id}")).await;
+        assert_eq!((status, &got), (StatusCode::OK, &created), "{} GET", kind.name);
+        let (_, list) = s.get(&base).await;
+        assert_eq!(list.as_array().unwrap(), &vec![created.clone()], "{} list", kind.name);
+
+        let changed = full_body(kind, 2);
+        let (status, updated) = s.put(&format!("{base}/{id}"), "ann", &changed).await;
+        assert_eq!(status, StatusCode::OK, "{updated}");
+        assert_eq!(updated["version"], 2);
+        assert_eq!(updated["lastModifiedBy"], "ann");
+        for (k, v) in changed.as_object().unwrap() {
+            assert_eq!(&updated[k], v, "{}.{k} after update", kind.name);
+        }
+        assert!(!updated["changedFields"].as_array().unwrap().is_empty());
+
+        let (status, _) =
+            s.send("PATCH", &format!("{base}/{id}"), "bob", Some(&json!({"note": "patched"}))).await;
+        let patched = kind.field("note").is_some();
+        assert_eq!(status, if patched { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY });
+
+        let (status, deleted) = s.send("DELETE", &format!("{base}/{id}"), "cy", None).await;
+        assert_eq!(status, StatusCode::OK, "{deleted}");
+        assert_eq!(s.get(&format!("{base}/{id}")).await.0, StatusCode::NOT_FOUND);
+        expected_events.push(format!("{}:created", kind.name));
+        expected_events.push(format!("{}:updated", kind.name));
+        if patched {
+            expected_events.push(format!("{}:updated", kind.name));
+        }
+        expected_events.push(format!("{}:deleted", kind.name));
+    }
+    let (_, changes) = s.get(&format!("/api/productions/{pid}/changes?since=0&limit=10000")).await;
+    let events = changes["events"].as_array().unwrap();
+    let names: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(names, expected_events);
+    let seqs: Vec<i64> = events.iter().map(|e| e["data"]["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, (1..=events.len() as i64).collect::<Vec<_>>());
+    assert_eq!(changes["headSeq"], json!(events.len()));
+}
+
+#[tokio::test]
+async fn productions_list_update_snapshot_and_delete_with_everything_in_them() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let other = s.production("Other").await;
+    let (_, list) = s.get("/api/productions").await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    let (status, updated) =
+        s.put(&format!("/api/productions/{pid}"), "ann", &json!({"status": "ready", "venue": "Arena"})).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!((updated["version"].as_i64(), updated["status"].as_str()), (Some(2), Some("ready")));
+    let ccu = s.create(&pid, "ccus", json!({"name": "CCU 1"})).await;
+    s.create(&pid, "cameras", json!({"name": "Cam 1", "ccuId": ccu["id"]})).await;
+    s.create(&other, "cameras", json!({"name": "Elsewhere"})).await;
+
+    let (_, snap) = s.get(&format!("/api/productions/{pid}/snapshot")).await;
+    assert_eq!(snap["seq"], 4);
+    assert_eq!(snap["production"]["venue"], "Arena");
+    assert_eq!(snap["entities"]["cameras"].as_array().unwrap().len(), 1);
+    assert_eq!(snap["entities"]["ccus"][0]["id"], ccu["id"]);
+    assert_eq!(snap["entities"]["streams"], json!([]));
+
+    let (status, _) = s.send("DELETE", &format!("/api/productions/{pid}"), "ann", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(s.get(&format!("/api/productions/{pid}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(s.get(&format!("/api/productions/{pid}/cameras")).await.0, StatusCode::NOT_FOUND);
+    let (_, others) = s.get(&format!("/api/productions/{other}/cameras")).await;
+    assert_eq!(others.as_array().unwrap().len(), 1, "the other production is untouched");
+}
+
+#[tokio::test]
+async fn two_people_editing_different_fields_both_keep_their_edit() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1", "model": "HDC-3500"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    // Both send the whole camera as they loaded it, each with one field changed.
+    let mut ann = cam.clone();
+    ann["name"] = json!("Cam 1 (hand-held)");
+    let mut bob = cam.clone();
+    bob["model"] = json!("HDC-5500");
+    let (a, b) = tokio::join!(s.put(&path, "ann", &ann), s.put(&path, "bob", &bob));
+    assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK));
+    let (_, now) = s.get(&path).await;
+    assert_eq!(now["name"], "Cam 1 (hand-held)");
+    assert_eq!(now["model"], "HDC-5500");
+    assert_eq!(now["version"], 3);
+    assert!(
+        a.1["conflicts"].as_array().unwrap().is_empty() && b.1["conflicts"].as_array().unwrap().is_empty()
+    );
+}
+
+#[tokio::test]
+async fn conflicts_are_reported_or_rejected_as_asked() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1", "note": "old"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    s.put(&path, "ann", &json!({"version": 1, "note": "ann's"})).await;
+
+    // Reject mode, by header and by body: 409, and nothing written.
+    let before = s.fingerprint().await;
+    let res = s
+        .http
+        .put(s.url(&path))
+        .header("if-match", "1")
+        .header("x-user-id", "bob")
+        .json(&json!({"note": "bob's"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "version_conflict");
+    assert_eq!(body["details"]["conflicts"][0]["field"], "note");
+    assert_eq!(body["details"]["conflicts"][0]["overwrittenBy"], "ann");
+    let (status, body) =
+        s.put(&path, "bob", &json!({"version": 1, "onConflict": "reject", "note": "bob's"})).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("version_conflict")));
+    assert_eq!(s.fingerprint().await, before, "a rejected update writes nothing");
+
+    // Default mode: last write wins, and the response says what was overwritten.
+    let (status, body) = s.put(&path, "bob", &json!({"version": 1, "note": "bob's"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["note"], "bob's");
+    assert_eq!(body["conflicts"][0]["overwrittenValue"], "ann's");
+
+    // A stale echo of the original copy changes nothing and is no new version.
+    let before = s.fingerprint().await;
+    let (status, body) = s.put(&path, "cy", &cam).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((body["note"].as_str(), body["version"].as_i64()), (Some("bob's"), Some(3)));
+    assert_eq!(body["changedFields"], json!([]));
+    assert_eq!(s.fingerprint().await, before, "a no-op writes no version and no change-log row");
+}
+
+#[tokio::test]
+async fn ids_conflict_only_where_they_must() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let id = Uuid::new_v4().to_string();
+    let cam = s.create(&pid, "cameras", json!({"id": id, "name": "Offline cam"})).await;
+    assert_eq!(cam["id"], json!(id), "a client-supplied id is kept");
+    let (status, body) =
+        s.post(&format!("/api/productions/{pid}/cameras"), &json!({"id": id, "name": "x"})).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("id_conflict")));
+    let other = Uuid::new_v4().to_string();
+    let (status, body) = s
+        .put(&format!("/api/productions/{pid}/cameras/{id}"), "ann", &json!({"id": other, "name": "y"}))
+        .await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::CONFLICT, Some("id_mismatch")));
+    assert_eq!(body["details"]["field"], "id");
+}
+
+#[tokio::test]
+async fn references_must_stay_inside_the_production() {
+    let s = TestServer::start().await;
+    let (p, q) = (s.production("P").await, s.production("Q").await);
+    let foreign = s.create(&q, "ccus", json!({"name": "Q's CCU"})).await;
+    let before = s.fingerprint().await;
+    let (status, body) = s
+        .post(&format!("/api/productions/{p}/cameras"), &json!({"name": "Cam", "ccuId": foreign["id"]}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        (body["error"].as_str(), body["details"]["field"].as_str()),
+        (Some("invalid_reference"), Some("ccuId"))
+    );
+    assert_eq!(s.fingerprint().await, before);
+}
+
+/// Method, path, body, expected status, error code, and the field the details name.
+type BadCase<'a> = (&'a str, String, Option<String>, StatusCode, &'a str, Option<&'a str>);
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_with_a_stable_code_and_changes_nothing() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1"})).await;
+    let cams = format!("/api/productions/{pid}/cameras");
+    let one = format!("{cams}/{}", cam["id"].as_str().unwrap());
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
+    let cases: Vec<BadCase> = vec![
+        ("POST", cams.clone(), Some("{\"name\": ".into()), StatusCode::BAD_REQUEST, "malformed_json", None),
+        ("POST", cams.clone(), Some("[1]".into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", None),
+        ("POST", cams.clone(), Some(r#"{"name": 7}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_type", Some("name")),
+        ("PUT", one.clone(), Some(r#"{"hasDolly": "yes"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_type", Some("hasDolly")),
+        ("POST", cams.clone(), Some(r#"{"name": "a", "colour": "red"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "unknown_field", Some("colour")),
+        ("POST", cams.clone(), Some(r#"{"model": "HDC"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "missing_field", Some("name")),
+        ("PUT", one.clone(), Some(r#"{"name": null}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "missing_field", Some("name")),
+        ("POST", cams.clone(), Some(r#"{"name": "a", "ccuId": "not-a-uuid"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_type", Some("ccuId")),
+        ("POST", cams.clone(), Some(r#"{"id": "nope", "name": "a"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_uuid", Some("id")),
+        ("PUT", format!("/api/productions/{pid}"), Some(r#"{"status": "done"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", Some("status")),
+        ("PUT", format!("/api/productions/{pid}/switchers/{}", Uuid::nil()), Some(r#"{"inputs": 3000000000}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "out_of_range", Some("inputs")),
+        ("PUT", one.clone(), Some(r#"{"productionId": "6f1c1f43-2d5e-4a59-9d1a-6f6d8a9a0b11"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "production_mismatch", Some("productionId")),
+        ("GET", "/api/productions/not-a-uuid/cameras".into(), None, StatusCode::BAD_REQUEST, "invalid_uuid", Some("productionId")),
+        ("PUT", format!("{cams}/123"), Some("{}".into()), StatusCode::BAD_REQUEST, "invalid_uuid", Some("id")),
+        ("POST", format!("/api/productions/{pid}/widgets"), Some(r#"{"name": "a"}"#.into()), StatusCode::NOT_FOUND, "unknown_entity_type", Some("entity")),
+        ("POST", cams.clone(), Some(huge), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None),
+        ("GET", format!("/api/productions/{pid}/changes?since=abc"), None, StatusCode::BAD_REQUEST, "invalid_query", Some("since")),
+        ("GET", format!("/api/productions/{pid}/changes?limit=0"), None, StatusCode::BAD_REQUEST, "invalid_query", Some("limit")),
+        ("GET", format!("/api/productions/{}/cameras", Uuid::new_v4()), None, StatusCode::NOT_FOUND, "not_found", None),
+        ("PUT", format!("{cams}/{}", Uuid::new_v4()), Some(r#"{"name": "a"}"#.into()), StatusCode::NOT_FOUND, "not_found", None),
+        ("GET", "/api/equipment?category=toaster".into(), None, StatusCode::BAD_REQUEST, "invalid_query", Some("category")),
+        ("POST", "/api/equipment".into(), Some(r#"{"manufacturer": "Sony", "model": "X", "category": "camera", "inputs": [{"type": "SDI"}]}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_type", Some("inputs")),
+    ];
+    let before = s.fingerprint().await;
+    for (method, path, body, status, code, field) in cases {
+        let mut req =
+            s.http.request(method.parse().unwrap(), s.url(&path)).header("content-type", "application/json");
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let res = req.send().await.unwrap();
+        let got_status = res.status();
+        let got: Value = res.json().await.unwrap_or_else(|e| panic!("{method} {path}: body not JSON: {e}"));
+        assert_eq!((got_status, got["error"].as_str()), (status, Some(code)), "{method} {path}: {got}");
+        assert!(got["message"].as_str().is_some_and(|m| !m.is_empty()), "{got}");
+        if let Some(f) = field {
+            assert_eq!(got["details"]["field"], f, "{method} {path}: {got}");
+        }
+    }
+    let res =
+        s.http.put(s.url(&one)).header("if-match", "seven").json(&json!({"note": "x"})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = s.http.put(s.url(&one)).header("x-user-id", "a\u{7}b").json(&json!({"note": "x"})).send().await;
+    assert!(res.map(|r| r.status().is_client_error()).unwrap_or(true), "control characters in X-User-Id");
+    assert_eq!(s.fingerprint().await, before, "bad input changed the database");
+}
+
+#[tokio::test]
+async fn sixteen_writers_on_one_camera_keep_every_last_write_and_a_gapless_log() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    let camera = prodsync_domain::catalog::by_name("camera").unwrap();
+    let fields: Vec<_> = camera.fields.iter().filter(|f| !matches!(f.ty, FieldType::Ref(_))).collect();
+    const WRITERS: usize = 16;
+    const ROUNDS: i64 = 25;
+    let tasks = (0..WRITERS).map(|w| {
+        let field = fields[w % fields.len()];
+        let (s, path) = (&s, path.clone());
+        async move {
+            let mut effective = 0;
+            for round in 0..ROUNDS {
+                let value = match field.ty {
+                    FieldType::Bool => json!(round % 2 == 0),
+                    FieldType::Number => json!((w as i64 * 1000 + round) as f64),
+                    _ => json!(format!("w{w}-r{round}")),
+                };
+                let (status, body) =
+                    s.put(&path, &format!("writer-{w}"), &json!({ field.name: value })).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+                if !body["changedFields"].as_array().unwrap().is_empty() {
+                    effective += 1;
+                }
+            }
+            effective
+        }
+    });
+    let effective: i64 = futures_util::future::join_all(tasks).await.into_iter().sum();
+
+    let (_, now) = s.get(&path).await;
+    assert_eq!(now["version"].as_i64(), Some(1 + effective));
+    let (_, changes) = s.get(&format!("/api/productions/{pid}/changes?since=0&limit=10000")).await;
+    let events = changes["events"].as_array().unwrap();
+    let seqs: Vec<i64> = events.iter().map(|e| e["data"]["seq"].as_i64().unwrap()).collect();
+    assert_eq!(seqs, (1..=2 + effective).collect::<Vec<_>>(), "seqs 1..N, no gap, no duplicate");
+    // Every field holds the value of its last write in commit order.
+    for f in &fields {
+        let last = events
+            .iter()
+            .rev()
+            .find(|e| e["data"]["changedFields"].as_array().unwrap().contains(&json!(f.name)));
+        if let Some(last) = last {
+            assert_eq!(now[f.name], last["data"]["data"][f.name], "{}", f.name);
+        }
+    }
+    // Fields with a single writer end with that writer's last value.
+    for (w, f) in fields.iter().enumerate().filter(|(w, _)| w + fields.len() >= WRITERS) {
+        if f.ty == FieldType::Text {
+            assert_eq!(now[f.name], json!(format!("w{w}-r{}", ROUNDS - 1)), "{}", f.name);
+        }
+    }
+}
+
+#[tokio::test]
+async fn equipment_library_is_seeded_and_editable() {
+    let s = TestServer::start().await;
+    let (status, all) = s.get("/api/equipment").await;
+    assert_eq!(status, StatusCode::OK);
+    let all = all.as_array().unwrap();
+    assert!(all.len() >= 40, "seeded with {} items", all.len());
+    for category in ["camera", "ccu", "switcher", "router", "led-processor", "projector", "recorder"] {
+        assert!(all.iter().any(|e| e["category"] == category), "no {category} in the seed");
+    }
+    let (_, ccus) = s.get("/api/equipment?category=ccu").await;
+    assert!(ccus.as_array().unwrap().iter().all(|e| e["category"] == "ccu"));
+
+    let body = json!({"manufacturer": "Acme", "model": "Cam 9", "category": "camera",
+        "outputs": [{"type": "12G-SDI", "count": 2, "label": "PGM"}]});
+    let (status, created) = s.post("/api/equipment", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let path = format!("/api/equipment/{}", created["id"].as_str().unwrap());
+    let (status, updated) = s.put(&path, "ann", &json!({"notes": "loaner"})).await;
+    assert_eq!((status, updated["notes"].as_str()), (StatusCode::OK, Some("loaner")));
+    let (status, dup) = s.post("/api/equipment", &body).await;
+    assert_eq!((status, dup["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("duplicate_model")));
+    assert_eq!(s.send("DELETE", &path, "ann", None).await.0, StatusCode::OK);
+    assert_eq!(s.get(&path).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unknown_routes_answer_in_the_error_shape() {
+    let s = TestServer::start().await;
+    let (status, body) = s.get("/api/nothing-here").await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+}
