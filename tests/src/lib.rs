@@ -2,6 +2,7 @@
 //! real HTTP/WebSocket clients.
 
 pub mod proxy;
+pub mod ws;
 
 use std::net::TcpListener;
 use std::sync::mpsc;
@@ -43,7 +44,7 @@ impl TestServer {
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let svc = services(&settings).expect("services");
-                let server = http_server(svc.state, listener, 1).expect("server");
+                let server = http_server(&svc, listener, 1).expect("server");
                 tx.send(server.handle()).expect("handing back the server handle");
                 let _ = server.await;
             })
@@ -136,5 +137,19 @@ impl TestServer {
         let mut conn =
             AsyncPgConnection::establish(&self.db.url).await.expect("connecting for a fingerprint");
         diesel::sql_query(sql).get_result::<Digest>(&mut conn).await.expect("fingerprint").digest
+    }
+}
+
+impl TestServer {
+    /// A server whose WebSocket timings are short enough for tests.
+    pub async fn start_tuned(tweak: impl FnOnce(&mut Settings)) -> TestServer {
+        let db = TestDatabase::new().await;
+        let url = db.url.clone();
+        Self::start_with(db, url, tweak).await
+    }
+
+    pub async fn head_seq(&self, pid: &str) -> i64 {
+        let (_, page) = self.get(&format!("/api/productions/{pid}/changes?since=0&limit=1")).await;
+        page["headSeq"].as_i64().expect("headSeq")
     }
 }

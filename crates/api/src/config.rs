@@ -19,6 +19,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub change_log_retention: i64,
     pub retention_interval_secs: u64,
+    pub ws_ping_interval_ms: u64,
+    pub ws_client_timeout_ms: u64,
+    pub ws_send_queue: usize,
+    pub ws_gap_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -40,6 +44,10 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             change_log_retention: 100_000,
             retention_interval_secs: 300,
+            ws_ping_interval_ms: 10_000,
+            ws_client_timeout_ms: 30_000,
+            ws_send_queue: 1024,
+            ws_gap_timeout_ms: 200,
         }
     }
 }
@@ -58,6 +66,17 @@ pub struct Overrides {
 }
 
 impl Settings {
+    pub fn realtime(&self) -> prodsync_realtime::RealtimeSettings {
+        use std::time::Duration;
+        prodsync_realtime::RealtimeSettings {
+            ping_interval: Duration::from_millis(self.ws_ping_interval_ms.max(10)),
+            client_timeout: Duration::from_millis(self.ws_client_timeout_ms.max(10)),
+            send_queue: self.ws_send_queue.max(1),
+            gap_timeout: Duration::from_millis(self.ws_gap_timeout_ms),
+            ..Default::default()
+        }
+    }
+
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Settings, String> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         match file {

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpServer};
-use prodsync_domain::ports::{ChangePublisher, NoPublisher};
+use prodsync_domain::ports::ChangeFeed;
+use prodsync_realtime::{ws_handler, Hub};
 use prodsync_storage::{connect, run_migrations, EquipmentStore, PgStore, PoolSettings};
 
 use crate::config::Settings;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 pub struct Services {
     pub state: AppState,
     pub store: PgStore,
+    pub hub: Hub,
 }
 
 pub fn services(settings: &Settings) -> Result<Services, String> {
@@ -28,22 +30,26 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         connect_timeout: Duration::from_secs(3),
     })?;
     let store = PgStore::new(pool);
-    let publisher: Arc<dyn ChangePublisher> = Arc::new(NoPublisher);
+    let feed: Arc<dyn ChangeFeed> = Arc::new(store.clone());
+    let hub = Hub::new(feed.clone(), settings.realtime());
     let state = AppState {
         entities: Arc::new(store.clone()),
-        feed: Arc::new(store.clone()),
+        feed,
         health: Arc::new(store.clone()),
-        publisher,
+        publisher: Arc::new(hub.clone()),
         equipment: EquipmentStore::new(store.clone()),
     };
-    Ok(Services { state, store })
+    Ok(Services { state, store, hub })
 }
 
 /// The HTTP server on an already bound listener (tests bind port 0).
-pub fn http_server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+pub fn http_server(services: &Services, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let (state, hub) = (services.state.clone(), services.hub.clone());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::new(hub.clone()))
+            .route("/ws", web::get().to(ws_handler))
             .app_data(json_config())
             .wrap_fn(|req, srv| {
                 let started = Instant::now();
@@ -113,7 +119,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let addr = format!("{}:{}", settings.bind, settings.port);
     let listener = TcpListener::bind(&addr).map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size, "listening");
-    http_server(services.state, listener, settings.workers)
+    http_server(&services, listener, settings.workers)
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())

@@ -1,1 +1,20 @@
+//! Real-time fan-out: per-production rooms over WebSockets (actix-ws).
+//!
+//! The write path hands committed events to the [`Hub`] (it implements the domain's
+//! `ChangePublisher`). Each production with listeners has a room task that releases events
+//! strictly in `seq` order (the change log's order, never the order broadcasts happen to
+//! run in), filling any gap from the database. Each socket has a session task with a
+//! bounded queue; one that cannot keep up is closed with a "resync" close code instead of
+//! slowing the room.
 
+mod hub;
+mod protocol;
+mod room;
+pub mod sequencer;
+mod session;
+mod settings;
+
+pub use hub::{Hub, HubStats};
+pub use protocol::{close_codes, ClientFrame};
+pub use session::ws_handler;
+pub use settings::RealtimeSettings;

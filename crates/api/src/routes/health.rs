@@ -5,16 +5,23 @@ use std::time::Duration;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+use prodsync_realtime::Hub;
+
 use crate::state::AppState;
 
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+pub async fn health(state: web::Data<AppState>, hub: web::Data<Hub>) -> HttpResponse {
     match tokio::time::timeout(PING_TIMEOUT, state.health.ping()).await {
-        Ok(Ok(latency)) => HttpResponse::Ok().json(json!({
-            "status": "healthy",
-            "database": {"connected": true, "latency": format!("{}ms", latency.as_millis())},
-        })),
+        Ok(Ok(latency)) => {
+            let stats = hub.stats();
+            HttpResponse::Ok().json(json!({
+                "status": "healthy",
+                "database": {"connected": true, "latency": format!("{}ms", latency.as_millis())},
+                "realtime": {"connections": stats.connections, "rooms": stats.rooms,
+                    "slowConsumersCut": stats.slow_consumers_cut},
+            }))
+        }
         Ok(Err(e)) => unhealthy(&e.to_string()),
         Err(_) => unhealthy("no answer within 2s"),
     }

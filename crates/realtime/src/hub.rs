@@ -1,0 +1,214 @@
+//! The registry of rooms, and the `ChangePublisher` the write path calls after commit.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytestring::ByteString;
+use prodsync_domain::ports::{ChangeFeed, ChangePublisher};
+use prodsync_domain::ChangeEvent;
+use tokio::sync::mpsc::{self, error::TrySendError, UnboundedReceiver, UnboundedSender};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::room::{self, RoomMsg};
+use crate::settings::RealtimeSettings;
+
+/// What a room or the hub hands to one socket's session.
+#[derive(Debug)]
+pub(crate) enum Outgoing {
+    /// A live event of a joined production, serialised once for all its sockets.
+    Event {
+        production_id: Uuid,
+        seq: i64,
+        frame: ByteString,
+    },
+    /// The room took the join; everything after `head` follows as `Event`s.
+    Joined {
+        production_id: Uuid,
+        head: i64,
+        since: Option<i64>,
+    },
+    JoinFailed {
+        production_id: Uuid,
+        code: &'static str,
+        message: String,
+    },
+    /// A production-list event (created, updated, deleted of any production).
+    List(ByteString),
+}
+
+/// One socket as a room sees it: a bounded queue, and a bell rung when the queue is full.
+#[derive(Clone, Debug)]
+pub(crate) struct Subscriber {
+    pub id: u64,
+    pub tx: mpsc::Sender<Outgoing>,
+    pub overflow: Arc<Notify>,
+}
+
+impl Subscriber {
+    /// Queues without waiting. `false` means drop this subscriber: it is gone, or too slow
+    /// (then its session is told to close with the resync code).
+    pub fn offer(&self, msg: Outgoing) -> bool {
+        match self.tx.try_send(msg) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                self.overflow.notify_one();
+                false
+            }
+            Err(TrySendError::Closed(_)) => false,
+        }
+    }
+}
+
+struct RoomEntry {
+    tx: UnboundedSender<RoomMsg>,
+    generation: u64,
+}
+
+struct Inner {
+    rooms: Mutex<HashMap<Uuid, RoomEntry>>,
+    list: Mutex<Vec<Subscriber>>,
+    feed: Arc<dyn ChangeFeed>,
+    settings: RealtimeSettings,
+    ids: AtomicU64,
+    connections: AtomicUsize,
+    cut_off: AtomicU64,
+}
+
+/// Cheap to clone; every clone is the same hub.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+/// Counts for `/health` and the benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HubStats {
+    pub connections: usize,
+    pub rooms: usize,
+    /// Sockets closed since start because they could not keep up.
+    pub slow_consumers_cut: u64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain data behind; keep serving.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Hub {
+    pub fn new(feed: Arc<dyn ChangeFeed>, settings: RealtimeSettings) -> Hub {
+        Hub {
+            inner: Arc::new(Inner {
+                rooms: Mutex::new(HashMap::new()),
+                list: Mutex::new(Vec::new()),
+                feed,
+                settings,
+                ids: AtomicU64::new(1),
+                connections: AtomicUsize::new(0),
+                cut_off: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    pub fn stats(&self) -> HubStats {
+        HubStats {
+            connections: self.inner.connections.load(Ordering::Relaxed),
+            rooms: lock(&self.inner.rooms).len(),
+            slow_consumers_cut: self.inner.cut_off.load(Ordering::Relaxed),
+        }
+    }
+
+    pub(crate) fn settings(&self) -> &RealtimeSettings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn feed(&self) -> &Arc<dyn ChangeFeed> {
+        &self.inner.feed
+    }
+
+    pub(crate) fn next_id(&self) -> u64 {
+        self.inner.ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn connected(&self) {
+        self.inner.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn cut_off(&self) {
+        self.inner.cut_off.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn disconnected(&self) {
+        self.inner.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Sends to the production's room, starting it if needed. Under the registry lock, so a
+    /// room deciding to stop cannot miss a message (see `remove_if_idle`).
+    fn to_room(&self, production_id: Uuid, msg: RoomMsg) {
+        let mut rooms = lock(&self.inner.rooms);
+        let entry = rooms.entry(production_id).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            let generation = self.next_id();
+            tokio::spawn(room::run(self.clone(), production_id, generation, rx));
+            RoomEntry { tx, generation }
+        });
+        let _ = entry.tx.send(msg);
+    }
+
+    pub(crate) fn join(&self, production_id: Uuid, sub: Subscriber, since: Option<i64>) {
+        self.to_room(production_id, RoomMsg::Join { sub, since });
+    }
+
+    pub(crate) fn leave(&self, production_id: Uuid, subscriber: u64) {
+        if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
+            let _ = entry.tx.send(RoomMsg::Leave { id: subscriber });
+        }
+    }
+
+    pub(crate) fn join_list(&self, sub: Subscriber) {
+        lock(&self.inner.list).push(sub);
+    }
+
+    pub(crate) fn leave_list(&self, subscriber: u64) {
+        lock(&self.inner.list).retain(|s| s.id != subscriber);
+    }
+
+    /// Called by a room with no subscribers: it is removed only if nothing new arrived for
+    /// it, checked under the same lock that senders hold.
+    pub(crate) fn remove_if_idle(
+        &self,
+        production_id: Uuid,
+        generation: u64,
+        rx: &UnboundedReceiver<RoomMsg>,
+    ) -> bool {
+        let mut rooms = lock(&self.inner.rooms);
+        let ours = rooms.get(&production_id).is_some_and(|e| e.generation == generation);
+        if ours && rx.is_empty() {
+            rooms.remove(&production_id);
+            return true;
+        }
+        !ours
+    }
+}
+
+impl ChangePublisher for Hub {
+    fn publish(&self, events: &[ChangeEvent]) {
+        for event in events {
+            let frame = match serde_json::to_string(event) {
+                Ok(s) => ByteString::from(s),
+                Err(e) => {
+                    tracing::error!(error = %e, seq = event.seq(), "could not serialise an event");
+                    continue;
+                }
+            };
+            if event.event.starts_with("production:") {
+                lock(&self.inner.list).retain(|s| s.offer(Outgoing::List(frame.clone())));
+            }
+            let production_id = event.production_id();
+            if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
+                let _ = entry.tx.send(RoomMsg::Event { seq: event.seq(), frame });
+            }
+        }
+    }
+}

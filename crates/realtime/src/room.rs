@@ -1,0 +1,134 @@
+//! One production's room: a task that owns its subscribers and releases events in seq order.
+
+use bytestring::ByteString;
+use prodsync_domain::SyncError;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::{sleep_until, Instant};
+use uuid::Uuid;
+
+use crate::hub::{Hub, Outgoing, Subscriber};
+use crate::sequencer::Sequencer;
+
+#[derive(Debug)]
+pub(crate) enum RoomMsg {
+    Event { seq: i64, frame: ByteString },
+    Join { sub: Subscriber, since: Option<i64> },
+    Leave { id: u64 },
+}
+
+struct Room {
+    production_id: Uuid,
+    order: Sequencer<ByteString>,
+    subs: Vec<Subscriber>,
+}
+
+impl Room {
+    fn release(&mut self, released: Vec<(i64, ByteString)>) {
+        for (seq, frame) in released {
+            let production_id = self.production_id;
+            self.subs.retain(|s| s.offer(Outgoing::Event { production_id, seq, frame: frame.clone() }));
+        }
+    }
+
+    fn handle(&mut self, msg: RoomMsg) {
+        match msg {
+            RoomMsg::Event { seq, frame } => {
+                let released = self.order.offer(seq, frame);
+                self.release(released);
+            }
+            RoomMsg::Join { sub, since } => {
+                let joined =
+                    Outgoing::Joined { production_id: self.production_id, head: self.order.head(), since };
+                if sub.offer(joined) {
+                    self.subs.push(sub);
+                }
+            }
+            RoomMsg::Leave { id } => self.subs.retain(|s| s.id != id),
+        }
+    }
+
+    /// Reads the missing seqs from the change log: a publish that never came (its task
+    /// died between commit and publish) or one from another server instance.
+    async fn fill_gap(&mut self, hub: &Hub) {
+        let Some(gap) = self.order.gap() else { return };
+        let missing = gap.end() - gap.start() + 1;
+        match hub.feed().changes_since(self.production_id, self.order.head(), missing.min(1000)).await {
+            Ok(page) => {
+                tracing::info!(production_id = %self.production_id, from = gap.start(), to = gap.end(),
+                    filled = page.events.len(), "filled a gap in the live stream from the change log");
+                for event in page.events {
+                    if let Ok(s) = serde_json::to_string(&event) {
+                        let released = self.order.offer(event.seq(), ByteString::from(s));
+                        self.release(released);
+                    }
+                }
+            }
+            Err(SyncError::ResyncRequired { .. }) => {
+                tracing::warn!(production_id = %self.production_id, "gap no longer in the change log; resyncing all");
+                for s in self.subs.drain(..) {
+                    s.overflow.notify_one();
+                }
+            }
+            Err(e) => {
+                tracing::warn!(production_id = %self.production_id, error = %e, "gap fill failed; will retry")
+            }
+        }
+    }
+}
+
+pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: UnboundedReceiver<RoomMsg>) {
+    let head = match hub.feed().head_seq(production_id).await {
+        Ok(head) => head,
+        Err(e) => return refuse_joins(hub, production_id, generation, rx, e).await,
+    };
+    tracing::debug!(%production_id, head, "room opened");
+    let mut room = Room { production_id, order: Sequencer::new(head), subs: Vec::new() };
+    let gap_timeout = hub.settings().gap_timeout;
+    let mut gap_deadline: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(msg) => room.handle(msg),
+                None => return,
+            },
+            _ = sleep_until(gap_deadline.unwrap_or_else(Instant::now)), if gap_deadline.is_some() => {
+                room.fill_gap(&hub).await;
+                gap_deadline = None;
+            }
+        }
+        if room.order.gap().is_none() {
+            gap_deadline = None;
+        } else if gap_deadline.is_none() {
+            gap_deadline = Some(Instant::now() + gap_timeout);
+        }
+        if room.subs.is_empty() && hub.remove_if_idle(production_id, generation, &rx) {
+            tracing::debug!(%production_id, "room closed");
+            return;
+        }
+    }
+}
+
+/// The production does not exist (or the database is down): every waiting join gets an
+/// error, and the room goes away so that a later join tries afresh.
+async fn refuse_joins(
+    hub: Hub,
+    production_id: Uuid,
+    generation: u64,
+    mut rx: UnboundedReceiver<RoomMsg>,
+    e: SyncError,
+) {
+    let (code, message) = match e {
+        SyncError::NotFound { .. } => ("not_found", format!("production {production_id} does not exist")),
+        other => ("unavailable", format!("cannot join now: {other}")),
+    };
+    loop {
+        while let Ok(msg) = rx.try_recv() {
+            if let RoomMsg::Join { sub, .. } = msg {
+                sub.offer(Outgoing::JoinFailed { production_id, code, message: message.clone() });
+            }
+        }
+        if hub.remove_if_idle(production_id, generation, &rx) {
+            return;
+        }
+    }
+}

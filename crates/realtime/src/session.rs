@@ -1,0 +1,334 @@
+//! One WebSocket: reads client frames, writes what its rooms queue for it, replays missed
+//! events on join, pings, and closes itself when it is too slow or silent.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use bytestring::ByteString;
+use prodsync_domain::SyncError;
+use serde_json::json;
+use tokio::sync::{mpsc, Notify};
+use tokio::time::{interval, Instant, MissedTickBehavior};
+use uuid::Uuid;
+
+use crate::hub::{Hub, Outgoing, Subscriber};
+use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
+
+/// Frames larger than this are refused by the codec and end the connection; frames up to
+/// it but over `max_frame_bytes` get an error frame and the socket stays usable.
+const CODEC_LIMIT: usize = 1024 * 1024;
+const REPLAY_PAGE: i64 = 1000;
+
+/// `GET /ws`: upgrades and starts the session task. The user comes from `X-User-Id` or,
+/// for browsers (which cannot set headers on a WebSocket), `?userId=`.
+pub async fn ws_handler(
+    req: HttpRequest,
+    body: web::Payload,
+    hub: web::Data<Hub>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let user = user_of(&req);
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream =
+        stream.max_frame_size(CODEC_LIMIT).aggregate_continuations().max_continuation_size(CODEC_LIMIT);
+    let hub = hub.get_ref().clone();
+    actix_web::rt::spawn(async move {
+        hub.connected();
+        Conn::new(hub.clone(), session, user).run(stream).await;
+        hub.disconnected();
+    });
+    Ok(response)
+}
+
+fn user_of(req: &HttpRequest) -> Option<String> {
+    let header = req.headers().get("x-user-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("userId").cloned());
+    header.or(query).filter(|u| !u.is_empty() && u.len() <= 200 && !u.chars().any(char::is_control))
+}
+
+/// Where this socket stands in one production.
+enum Membership {
+    /// Join sent to the room, its answer not yet here: frames from an earlier membership
+    /// still in the queue are dropped.
+    Joining,
+    Live {
+        last_seq: i64,
+    },
+}
+
+/// Why the loop ends.
+enum Stop {
+    Gone,
+    TooSlow,
+    Silent,
+}
+
+struct Conn {
+    hub: Hub,
+    session: Session,
+    user: Option<String>,
+    me: Subscriber,
+    rx: mpsc::Receiver<Outgoing>,
+    rooms: HashMap<Uuid, Membership>,
+    in_list: bool,
+}
+
+impl Conn {
+    fn new(hub: Hub, session: Session, user: Option<String>) -> Conn {
+        let (tx, rx) = mpsc::channel(hub.settings().send_queue.max(1));
+        let me = Subscriber { id: hub.next_id(), tx, overflow: Arc::new(Notify::new()) };
+        Conn { hub, session, user, me, rx, rooms: HashMap::new(), in_list: false }
+    }
+
+    async fn run(mut self, mut stream: AggregatedMessageStream) {
+        tracing::debug!(session = self.me.id, user_id = ?self.user, "socket connected");
+        let stop = match self.status().await {
+            Ok(()) => self.serve(&mut stream).await,
+            Err(stop) => stop,
+        };
+        let close = match stop {
+            Stop::Gone => None,
+            Stop::TooSlow => {
+                self.hub.cut_off();
+                Some((close_codes::RESYNC, self.resync_reason()))
+            }
+            Stop::Silent => Some((close_codes::TIMEOUT, "no pong within the client timeout".to_owned())),
+        };
+        self.leave_all();
+        let Some((code, reason)) = close else { return };
+        tracing::warn!(session = self.me.id, user_id = ?self.user, code, %reason, "closing socket");
+        let close = CloseReason { code: CloseCode::Other(code), description: Some(reason) };
+        let grace = self.hub.settings().close_grace;
+        let _ = tokio::time::timeout(grace, self.session.close(Some(close))).await;
+    }
+
+    async fn serve(&mut self, stream: &mut AggregatedMessageStream) -> Stop {
+        let settings = self.hub.settings().clone();
+        let mut ping = interval(settings.ping_interval);
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut last_heard = Instant::now();
+        let overflow = self.me.overflow.clone();
+        loop {
+            let step = tokio::select! {
+                biased;
+                _ = overflow.notified() => Err(Stop::TooSlow),
+                msg = stream.recv() => match msg {
+                    Some(Ok(msg)) => {
+                        last_heard = Instant::now();
+                        self.on_message(msg).await
+                    }
+                    Some(Err(e)) => {
+                        tracing::debug!(session = self.me.id, error = %e, "protocol error; dropping socket");
+                        Err(Stop::Gone)
+                    }
+                    None => Err(Stop::Gone),
+                },
+                out = self.rx.recv() => match out {
+                    Some(out) => self.on_outgoing(out).await,
+                    None => Err(Stop::Gone),
+                },
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > settings.client_timeout {
+                        Err(Stop::Silent)
+                    } else {
+                        self.session.ping(b"").await.map_err(|_| Stop::Gone)
+                    }
+                }
+            };
+            if let Err(stop) = step {
+                return stop;
+            }
+        }
+    }
+
+    /// Sends one frame, giving up if the socket is found too slow meanwhile.
+    async fn send(&mut self, text: ByteString) -> Result<(), Stop> {
+        let overflow = self.me.overflow.clone();
+        tokio::select! {
+            biased;
+            _ = overflow.notified() => Err(Stop::TooSlow),
+            sent = self.session.text(text) => sent.map_err(|_| Stop::Gone),
+        }
+    }
+
+    async fn status(&mut self) -> Result<(), Stop> {
+        let rooms: Vec<Uuid> = self
+            .rooms
+            .iter()
+            .filter(|(_, m)| matches!(m, Membership::Live { .. }))
+            .map(|(id, _)| *id)
+            .collect();
+        let data = json!({"status": "connected", "rooms": rooms, "productionList": self.in_list});
+        self.send(frame("connection-status", data)).await
+    }
+
+    async fn on_message(&mut self, msg: AggregatedMessage) -> Result<(), Stop> {
+        match msg {
+            AggregatedMessage::Text(text) if text.len() > self.hub.settings().max_frame_bytes => {
+                let limit = self.hub.settings().max_frame_bytes;
+                let e = FrameError {
+                    code: "frame_too_large",
+                    message: format!("frames are at most {limit} bytes"),
+                };
+                self.send(error_frame(&e, None)).await
+            }
+            AggregatedMessage::Text(text) => match protocol::parse(&text) {
+                Ok(f) => self.on_frame(f).await,
+                Err(e) => self.send(error_frame(&e, None)).await,
+            },
+            AggregatedMessage::Binary(_) => {
+                let e = FrameError { code: "binary_not_supported", message: "send JSON text frames".into() };
+                self.send(error_frame(&e, None)).await
+            }
+            AggregatedMessage::Ping(bytes) => self.session.pong(&bytes).await.map_err(|_| Stop::Gone),
+            AggregatedMessage::Pong(_) => Ok(()),
+            AggregatedMessage::Close(_) => Err(Stop::Gone),
+        }
+    }
+
+    async fn on_frame(&mut self, f: ClientFrame) -> Result<(), Stop> {
+        match f {
+            ClientFrame::JoinProduction { production_id, since } => {
+                if self.rooms.contains_key(&production_id) {
+                    let e = FrameError {
+                        code: "already_joined",
+                        message: "already in this production; leave-production first to rejoin with since"
+                            .into(),
+                    };
+                    return self.send(error_frame(&e, Some(production_id))).await;
+                }
+                tracing::debug!(%production_id, user_id = ?self.user, ?since, "join-production");
+                self.rooms.insert(production_id, Membership::Joining);
+                self.hub.join(production_id, self.me.clone(), since);
+                Ok(())
+            }
+            ClientFrame::LeaveProduction { production_id } => {
+                if self.rooms.remove(&production_id).is_some() {
+                    self.hub.leave(production_id, self.me.id);
+                }
+                self.send(frame("left", json!({"productionId": production_id}))).await
+            }
+            ClientFrame::JoinProductionList => {
+                if !self.in_list {
+                    self.in_list = true;
+                    self.hub.join_list(self.me.clone());
+                }
+                self.send(frame("joined-production-list", json!({}))).await
+            }
+            ClientFrame::LeaveProductionList => {
+                self.in_list = false;
+                self.hub.leave_list(self.me.id);
+                self.send(frame("left-production-list", json!({}))).await
+            }
+        }
+    }
+
+    async fn on_outgoing(&mut self, out: Outgoing) -> Result<(), Stop> {
+        match out {
+            Outgoing::Event { production_id, seq, frame } => match self.rooms.get_mut(&production_id) {
+                Some(Membership::Live { last_seq }) if seq > *last_seq => {
+                    *last_seq = seq;
+                    self.send(frame).await
+                }
+                _ => Ok(()),
+            },
+            Outgoing::Joined { production_id, head, since } => self.go_live(production_id, head, since).await,
+            Outgoing::JoinFailed { production_id, code, message } => {
+                self.rooms.remove(&production_id);
+                self.send(error_frame(&FrameError { code, message }, Some(production_id))).await
+            }
+            Outgoing::List(frame) if self.in_list => self.send(frame).await,
+            Outgoing::List(_) => Ok(()),
+        }
+    }
+
+    /// The room took us at `head`: replay (since, head] from the change log, then live.
+    async fn go_live(&mut self, production_id: Uuid, head: i64, since: Option<i64>) -> Result<(), Stop> {
+        if !matches!(self.rooms.get(&production_id), Some(Membership::Joining)) {
+            return Ok(()); // left before the room answered
+        }
+        let mut cursor = since.unwrap_or(head);
+        let mut replayed = 0;
+        while cursor < head {
+            let page = match self
+                .hub
+                .feed()
+                .changes_since(production_id, cursor, REPLAY_PAGE.min(head - cursor))
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => return self.refuse_join(production_id, since, e).await,
+            };
+            if page.events.is_empty() {
+                break;
+            }
+            for event in page.events {
+                cursor = event.seq();
+                replayed += 1;
+                let text = serde_json::to_string(&event).unwrap_or_default();
+                self.send(ByteString::from(text)).await?;
+            }
+        }
+        if cursor > head {
+            // The client claims a seq this production never reached (a reset database?).
+            let e = SyncError::ResyncRequired { since: cursor, oldest: 1 };
+            return self.refuse_join(production_id, since, e).await;
+        }
+        self.rooms.insert(production_id, Membership::Live { last_seq: head });
+        tracing::debug!(%production_id, user_id = ?self.user, head, replayed, "joined");
+        self.send(frame("joined", json!({"productionId": production_id, "seq": head, "replayed": replayed})))
+            .await?;
+        self.status().await
+    }
+
+    async fn refuse_join(
+        &mut self,
+        production_id: Uuid,
+        since: Option<i64>,
+        e: SyncError,
+    ) -> Result<(), Stop> {
+        self.rooms.remove(&production_id);
+        self.hub.leave(production_id, self.me.id);
+        match e {
+            SyncError::ResyncRequired { oldest, .. } => {
+                let data = json!({"productionId": production_id, "since": since, "oldestSeq": oldest,
+                    "message": "load GET /api/productions/:id/snapshot, then join with since = its seq"});
+                self.send(frame("resync-required", data)).await
+            }
+            other => {
+                let e = FrameError {
+                    code: "replay_failed",
+                    message: format!("could not replay missed events: {other}"),
+                };
+                self.send(error_frame(&e, Some(production_id))).await
+            }
+        }
+    }
+
+    fn leave_all(&mut self) {
+        for (production_id, _) in self.rooms.drain() {
+            self.hub.leave(production_id, self.me.id);
+        }
+        if self.in_list {
+            self.hub.leave_list(self.me.id);
+        }
+    }
+
+    fn resync_reason(&self) -> String {
+        let seqs: Vec<String> = self
+            .rooms
+            .values()
+            .filter_map(|m| match m {
+                Membership::Live { last_seq } => Some(last_seq.to_string()),
+                Membership::Joining => None,
+            })
+            .collect();
+        // Close reasons are limited to 123 bytes.
+        let mut reason = format!("too slow: resync from your last seq (last sent {})", seqs.join(","));
+        reason.truncate(120);
+        reason
+    }
+}
