@@ -36,7 +36,7 @@ impl TestServer {
         database_url: String,
         tweak: impl FnOnce(&mut Settings),
     ) -> TestServer {
-        let mut settings = Settings { database_url, pool_size: 8, ..Settings::default() };
+        let mut settings = Settings { database_url, pool_size: 8, workers: 1, ..Settings::default() };
         tweak(&mut settings);
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding a port");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
@@ -44,7 +44,7 @@ impl TestServer {
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let svc = services(&settings).expect("services");
-                let server = http_server(&svc, listener, 1).expect("server");
+                let server = http_server(&svc, listener, &settings).expect("server");
                 tx.send(server.handle()).expect("handing back the server handle");
                 let _ = server.await;
             })

@@ -43,7 +43,11 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
 }
 
 /// The HTTP server on an already bound listener (tests bind port 0).
-pub fn http_server(services: &Services, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+pub fn http_server(
+    services: &Services,
+    listener: TcpListener,
+    settings: &Settings,
+) -> std::io::Result<Server> {
     let (state, hub) = (services.state.clone(), services.hub.clone());
     let server = HttpServer::new(move || {
         App::new()
@@ -66,8 +70,9 @@ pub fn http_server(services: &Services, listener: TcpListener, workers: usize) -
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })
+    .max_connections(settings.max_connections.max(1))
     .listen(listener)?;
-    let server = if workers > 0 { server.workers(workers) } else { server };
+    let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
     Ok(server.shutdown_timeout(5).run())
 }
 
@@ -119,8 +124,5 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let addr = format!("{}:{}", settings.bind, settings.port);
     let listener = TcpListener::bind(&addr).map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size, "listening");
-    http_server(&services, listener, settings.workers)
-        .map_err(|e| e.to_string())?
-        .await
-        .map_err(|e| e.to_string())
+    http_server(&services, listener, &settings).map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
 }

@@ -1,0 +1,123 @@
+//! Scenario 3: one room with many subscribers; a writer updates at a fixed rate; each
+//! delivery's latency is measured from the start of its REST call.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{stream, StreamExt};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::fixtures::Target;
+use crate::server::{CpuMeter, ServerProc};
+use crate::stats::{histogram, Latency, Row};
+use crate::ws;
+
+const MARK: &[u8] = br#""note":"f"#;
+
+pub async fn run(
+    server: &ServerProc,
+    target: Target,
+    subscribers: usize,
+    rate: f64,
+    duration: Duration,
+) -> Row {
+    let total = (rate * duration.as_secs_f64()).round().max(1.0) as usize;
+    let mut sockets = Vec::with_capacity(subscribers);
+    let opened: Vec<Result<ws::Ws, String>> = stream::iter(0..subscribers)
+        .map(|i| ws::connect_and_join(server.port, i, target.production))
+        .buffer_unordered(256)
+        .collect()
+        .await;
+    let mut errors = 0u64;
+    for s in opened {
+        match s {
+            Ok(s) => sockets.push(s),
+            Err(e) => {
+                errors += 1;
+                eprintln!("fan-out: a subscriber failed to join: {e}");
+            }
+        }
+    }
+    let base = Instant::now();
+    let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..total).map(|_| AtomicU64::new(0)).collect());
+    let last_delivery = Arc::new(AtomicU64::new(0));
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|mut s| {
+            let (sent_at, last_delivery) = (sent_at.clone(), last_delivery.clone());
+            tokio::spawn(async move {
+                let mut h = histogram();
+                let mut got = 0usize;
+                let deadline = tokio::time::Instant::now() + duration + Duration::from_secs(15);
+                while got < total {
+                    let msg = match tokio::time::timeout_at(deadline, s.next()).await {
+                        Ok(Some(Ok(m))) => m,
+                        _ => break,
+                    };
+                    let Message::Text(text) = msg else { continue };
+                    let bytes = text.as_str().as_bytes();
+                    let Some(at) = memchr::memmem::find(bytes, MARK) else { continue };
+                    let digits = &bytes[at + MARK.len()..];
+                    let end = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+                    let Some(n) =
+                        std::str::from_utf8(&digits[..end]).ok().and_then(|d| d.parse::<usize>().ok())
+                    else {
+                        continue;
+                    };
+                    let now = base.elapsed().as_micros() as u64;
+                    let sent = sent_at.get(n).map_or(0, |a| a.load(Ordering::Relaxed));
+                    let _ = h.record(now.saturating_sub(sent).max(1));
+                    last_delivery.fetch_max(now, Ordering::Relaxed);
+                    got += 1;
+                }
+                (h, got)
+            })
+        })
+        .collect();
+
+    let cpu = CpuMeter::start(server);
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/productions/{}/cameras/{}", server.base, target.production, target.camera);
+    let writes: Vec<_> = (0..total)
+        .map(|n| {
+            let (http, url, sent_at) = (http.clone(), url.clone(), sent_at.clone());
+            let when = base + Duration::from_secs_f64(n as f64 / rate);
+            tokio::spawn(async move {
+                tokio::time::sleep_until(when.into()).await;
+                sent_at[n].store(base.elapsed().as_micros() as u64, Ordering::Relaxed);
+                let res = http.put(&url).json(&json!({"note": format!("f{n}")})).send().await;
+                res.is_ok_and(|r| r.status().is_success())
+            })
+        })
+        .collect();
+    for w in writes {
+        if !w.await.unwrap_or(false) {
+            errors += 1;
+        }
+    }
+    let mut all = histogram();
+    let mut delivered = 0u64;
+    for r in readers {
+        if let Ok((h, got)) = r.await {
+            let _ = all.add(&h);
+            delivered += got as u64;
+        }
+    }
+    let cores = cpu.cores(server);
+    let expected = (subscribers as u64 - errors.min(subscribers as u64)) * total as u64;
+    let span = Duration::from_micros(last_delivery.load(Ordering::Relaxed)).as_secs_f64().max(1e-3);
+    Row {
+        scenario: "fan-out".into(),
+        params: format!("{subscribers} subs, {rate} upd/s, {}s", duration.as_secs()),
+        throughput: delivered as f64 / span,
+        unit: "deliveries/s".into(),
+        latency: Latency::of(&all),
+        errors,
+        lost: expected.saturating_sub(delivered),
+        server_cpu_cores: cores,
+        server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
+        note: format!("{total} updates x {subscribers} subscribers; latency = REST call start -> delivery"),
+    }
+}

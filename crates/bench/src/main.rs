@@ -1,0 +1,188 @@
+//! `prodsync-bench`: starts the server on a fresh database and measures the write path
+//! (against pgbench running the same transaction), fan-out, idle connections and catch-up.
+//! Prints a table, writes JSON, and exits non-zero on any error or lost event.
+
+mod catchup;
+mod connections;
+mod fanout;
+mod fixtures;
+mod pgbench;
+mod server;
+mod stats;
+mod writes;
+mod ws;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use stats::Row;
+
+#[derive(Parser)]
+#[command(
+    name = "prodsync-bench",
+    about = "Load tool for prodsync: writes, pgbench reference, fan-out, connections, catch-up"
+)]
+struct Cli {
+    /// Small sizes, under a minute: a smoke check (fails on errors or lost events, not on speed).
+    #[arg(long)]
+    quick: bool,
+    /// The server binary to start (build it with `cargo build --release -p prodsync-api`).
+    #[arg(long, default_value = "target/release/prodsync")]
+    server_bin: PathBuf,
+    /// Write the rows as JSON here too.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Scenarios to run (comma-separated): write, fanout, connections, catchup.
+    #[arg(long, value_delimiter = ',', default_value = "write,fanout,connections,catchup")]
+    only: Vec<String>,
+    /// Concurrent HTTP clients (and pgbench clients) for the write path.
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+    /// Subscriber counts for fan-out.
+    #[arg(long, value_delimiter = ',')]
+    subscribers: Vec<usize>,
+    /// Idle connection counts.
+    #[arg(long, value_delimiter = ',')]
+    connections: Vec<usize>,
+}
+
+struct Plan {
+    write_secs: u64,
+    fanout: Vec<(usize, f64)>,
+    fanout_secs: u64,
+    connections: Vec<usize>,
+    catchup: usize,
+}
+
+impl Plan {
+    fn of(cli: &Cli) -> Plan {
+        let mut plan = if cli.quick {
+            Plan {
+                write_secs: 2,
+                fanout: vec![(1, 50.0), (100, 50.0)],
+                fanout_secs: 2,
+                connections: vec![500],
+                catchup: 1000,
+            }
+        } else {
+            Plan {
+                write_secs: 10,
+                fanout: vec![(1, 200.0), (100, 200.0), (1000, 200.0), (10_000, 20.0)],
+                fanout_secs: 5,
+                connections: vec![10_000, 50_000],
+                catchup: 10_000,
+            }
+        };
+        if !cli.subscribers.is_empty() {
+            plan.fanout =
+                cli.subscribers.iter().map(|&n| (n, if n >= 10_000 { 20.0 } else { 200.0 })).collect();
+        }
+        if !cli.connections.is_empty() {
+            plan.connections = cli.connections.clone();
+        }
+        plan
+    }
+}
+
+fn raise_file_limit() {
+    const WANT: u64 = 250_000;
+    if rlimit::setrlimit(rlimit::Resource::NOFILE, WANT, WANT).is_err() {
+        let _ = rlimit::increase_nofile_limit(WANT);
+    }
+}
+
+async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
+    let plan = Plan::of(cli);
+    let wants = |s: &str| cli.only.iter().any(|o| o == s);
+    let http = reqwest::Client::new();
+    let mut rows = Vec::new();
+    if wants("write") {
+        let secs = Duration::from_secs(plan.write_secs);
+        // (a) one hot production with 8 cameras; (b) 100 productions with one camera each.
+        // Each on its own fresh database, with pgbench on that same database right after.
+        for (productions, cameras, label) in [(1, 8, "1 production"), (100, 100, "100 productions")] {
+            let env = [("PRODSYNC_POOL_SIZE", cli.clients.to_string())];
+            let server = server::ServerProc::start(&cli.server_bin, &env).await?;
+            let targets = fixtures::create(&http, &server.base, productions, cameras).await?;
+            let mut ours = writes::run(&server, &targets, cli.clients, secs, label).await;
+            let reference = if pgbench::available() {
+                Some(pgbench::run(&server.db.url, cli.clients, secs, cameras, productions, label)?)
+            } else {
+                eprintln!("pgbench not found: skipping the reference");
+                None
+            };
+            if let Some(r) = &reference {
+                ours.note = format!(
+                    "{:.0}% of pgbench's {:.0} tx/s",
+                    100.0 * ours.throughput / r.throughput,
+                    r.throughput
+                );
+            }
+            rows.push(ours);
+            rows.extend(reference);
+        }
+    }
+    if wants("fanout") {
+        let env = [("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned())];
+        let server = server::ServerProc::start(&cli.server_bin, &env).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+        for &(subs, rate) in &plan.fanout {
+            rows.push(
+                fanout::run(&server, targets[0], subs, rate, Duration::from_secs(plan.fanout_secs)).await,
+            );
+        }
+    }
+    if wants("connections") {
+        let env = [
+            ("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned()),
+            ("PRODSYNC_WS_PING_INTERVAL_MS", "60000".to_owned()),
+        ];
+        let server = server::ServerProc::start(&cli.server_bin, &env).await?;
+        let targets = fixtures::create(&http, &server.base, 10, 10).await?;
+        rows.extend(connections::run(&server, &targets, &plan.connections).await);
+    }
+    if wants("catchup") {
+        let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+        rows.push(catchup::run(&server, targets[0], plan.catchup).await);
+    }
+    Ok(rows)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if !cli.server_bin.exists() {
+        eprintln!(
+            "{} not found: build it first (cargo build --release -p prodsync-api)",
+            cli.server_bin.display()
+        );
+        return ExitCode::from(2);
+    }
+    raise_file_limit();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rows = match runtime.block_on(run(&cli)) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("prodsync-bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    stats::print_table(&rows);
+    if let Some(path) = &cli.json {
+        let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, json) {
+            eprintln!("writing {}: {e}", path.display());
+        }
+    }
+    let bad: Vec<&Row> = rows.iter().filter(|r| r.errors > 0 || r.lost > 0).collect();
+    for r in &bad {
+        eprintln!("FAILED: {} ({}): {} errors, {} lost", r.scenario, r.params, r.errors, r.lost);
+    }
+    if bad.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

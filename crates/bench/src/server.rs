@@ -1,0 +1,108 @@
+//! The server under test: a child process on a fresh database, watched through /proc.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use prodsync_storage::test_db::TestDatabase;
+
+pub struct ServerProc {
+    child: Child,
+    pub base: String,
+    pub port: u16,
+    pub db: TestDatabase,
+}
+
+/// Clock ticks per second for /proc/<pid>/stat; 100 on every Linux this runs on.
+const CLK_TCK: f64 = 100.0;
+
+impl ServerProc {
+    pub async fn start(bin: &Path, env: &[(&str, String)]) -> Result<ServerProc, String> {
+        let db = TestDatabase::new().await;
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let mut cmd = Command::new(bin);
+        cmd.args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--database-url", &db.url])
+            .env("PRODSYNC_LOG_LEVEL", "warn")
+            .env("PRODSYNC_MAX_CONNECTIONS", "200000")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().map_err(|e| format!("starting {}: {e}", bin.display()))?;
+        let server = ServerProc { child, base: format!("http://127.0.0.1:{port}"), port, db };
+        server.wait_healthy().await?;
+        Ok(server)
+    }
+
+    async fn wait_healthy(&self) -> Result<(), String> {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(format!("{}/health", self.base)).send().await {
+                if r.status().is_success() {
+                    return Ok(());
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err("the server did not become healthy within 60 s".into())
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// User + system CPU seconds used so far.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+        (tick(11) + tick(12)) / CLK_TCK
+    }
+
+    fn status_kib(&self, key: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn rss_kib(&self) -> u64 {
+        self.status_kib("VmRSS:")
+    }
+
+    pub fn peak_rss_kib(&self) -> u64 {
+        self.status_kib("VmHWM:")
+    }
+}
+
+impl Drop for ServerProc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// CPU used by the server over a stretch of wall time, in cores.
+pub struct CpuMeter {
+    started: Instant,
+    cpu: f64,
+}
+
+impl CpuMeter {
+    pub fn start(server: &ServerProc) -> CpuMeter {
+        CpuMeter { started: Instant::now(), cpu: server.cpu_seconds() }
+    }
+
+    pub fn cores(&self, server: &ServerProc) -> f64 {
+        (server.cpu_seconds() - self.cpu) / self.started.elapsed().as_secs_f64().max(1e-9)
+    }
+}
