@@ -2,7 +2,9 @@
 //! as events or as field history.
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
-use diesel::{sql_query, OptionalExtension};
+use std::sync::LazyLock;
+
+use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
@@ -12,22 +14,35 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::db_error::DbError;
+use crate::prepared::{stmt, Sql};
 use crate::rows::{HistoryRow, LogRow, SeqRow};
 
 /// Bumps the production's counter and writes the entry in one statement. The counter row
 /// stays locked until commit, so the next writer of this production gets the next seq only
 /// after this one is visible: seqs are gapless and in commit order.
-const APPEND: &str = "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING seq) \
+static APPEND: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq) \
     INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
     created_at, changed_fields, diff, data) \
-    SELECT $1, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM s RETURNING seq";
+    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM s RETURNING seq",
+    )
+});
 
-const HISTORY: &str = "SELECT entity_version, user_id, diff FROM change_log \
-    WHERE entity_id = $1 AND entity_version > $2 AND action = 'updated' ORDER BY entity_version";
+static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT entity_version, user_id, diff FROM change_log \
+    WHERE entity_id = $1 AND entity_version > $2 AND action = 'updated' ORDER BY entity_version",
+    )
+});
 
-pub const EVENTS_SINCE: &str = "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
+pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
     created_at, changed_fields, data FROM change_log WHERE production_id = $1 AND seq > $2 \
-    ORDER BY seq LIMIT $3";
+    ORDER BY seq LIMIT $3",
+    )
+});
 
 pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
@@ -35,7 +50,7 @@ pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<Chan
         (change.entity.production_id, change.entity.kind.name, change.entity.id, change.action, change.at);
     let mut event = change.into_event(0);
     let p = &event.data;
-    let row = sql_query(APPEND)
+    let row = stmt(&APPEND)
         .bind::<SqlUuid, _>(production_id)
         .bind::<Text, _>(kind)
         .bind::<SqlUuid, _>(id)
@@ -57,7 +72,7 @@ pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<Chan
 /// Each field's value at `base` and its latest writer, from the updates after `base`.
 pub async fn history(conn: &mut AsyncPgConnection, entity: Uuid, base: i64) -> Result<BaseValues, DbError> {
     let rows: Vec<HistoryRow> =
-        sql_query(HISTORY).bind::<SqlUuid, _>(entity).bind::<BigInt, _>(base).load(conn).await?;
+        stmt(&HISTORY).bind::<SqlUuid, _>(entity).bind::<BigInt, _>(base).load(conn).await?;
     let past: Vec<PastChange> = rows.into_iter().map(past_change).collect();
     Ok(base_values(&past))
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use async_trait::async_trait;
 use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
-use diesel::{sql_query, OptionalExtension, QueryableByName};
+use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::field::truncate_to_micros;
@@ -19,7 +19,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db_error::DbError;
-use crate::rows::{HeadRow, MaybeRowJson, RowJson};
+use crate::prepared::stmt;
+use crate::rows::{MaybeRowJson, RowJson};
 use crate::sql::{referencing, statements};
 use crate::{changelog, PgStore};
 
@@ -110,7 +111,7 @@ impl EntityStore for PgStore {
     async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError> {
         let run = async {
             let mut conn = self.conn().await?;
-            let row = sql_query(&statements(kind).get)
+            let row = stmt(&statements(kind).get)
                 .bind::<SqlUuid, _>(id)
                 .bind::<SqlUuid, _>(production)
                 .get_result::<RowJson>(&mut conn)
@@ -131,7 +132,7 @@ impl EntityStore for PgStore {
     ) -> Result<Vec<Entity>, SyncError> {
         let run = async {
             let mut conn = self.conn().await?;
-            let row = sql_query(&statements(kind).list)
+            let row = stmt(&statements(kind).list)
                 .bind::<Nullable<SqlUuid>, _>(production)
                 .get_result::<MaybeRowJson>(&mut conn)
                 .await
@@ -171,15 +172,8 @@ async fn missing(
     id: Uuid,
 ) -> DbError {
     if kind.owned_by_production() {
-        let head = sql_query("SELECT seq, log_floor FROM productions WHERE id = $1")
-            .bind::<SqlUuid, _>(production)
-            .get_result::<HeadRow>(conn)
-            .await
-            .optional();
-        match head {
-            Ok(None) => return SyncError::NotFound { kind: PRODUCTION.name, id: production }.into(),
-            Err(e) => return e.into(),
-            Ok(Some(_)) => {}
+        if let Err(e) = crate::feed::head(conn, production).await {
+            return e;
         }
     }
     SyncError::NotFound { kind: kind.name, id }.into()
@@ -195,8 +189,7 @@ async fn create_tx(
 ) -> Result<Written, DbError> {
     let at = now();
     let (entity, changes) = new_entity(kind, id, production_id, input, actor, at);
-    let inserted =
-        sql_query(&statements(kind).insert).bind::<Jsonb, _>(entity.to_row()).execute(conn).await?;
+    let inserted = stmt(&statements(kind).insert).bind::<Jsonb, _>(entity.to_row()).execute(conn).await?;
     if inserted == 0 {
         return Err(SyncError::IdExists { kind: kind.name, id }.into());
     }
@@ -212,7 +205,7 @@ async fn lock(
     production: Uuid,
     id: Uuid,
 ) -> Result<(Entity, Value), DbError> {
-    let row = sql_query(&statements(kind).lock)
+    let row = stmt(&statements(kind).lock)
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(production)
         .get_result::<RowJson>(conn)
@@ -248,7 +241,7 @@ async fn update_tx(
             events: vec![],
         });
     }
-    sql_query(&statements(kind).update)
+    stmt(&statements(kind).update)
         .bind::<Jsonb, _>(merged.entity.to_row())
         .bind::<SqlUuid, _>(id)
         .execute(conn)
@@ -280,7 +273,7 @@ async fn delete_tx(
     let at = now();
     let (entity, raw) = lock(conn, kind, production, id).await?;
     let mut events = clear_references(conn, kind, production, id, actor, at).await?;
-    sql_query(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
+    stmt(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
     let change = Change {
         action: Action::Deleted,
         entity: entity.clone(),
@@ -312,11 +305,9 @@ async fn clear_references(
     let mut events = Vec::new();
     for kind in PRODUCTION_ENTITIES.iter().copied() {
         for (field, _) in kind.references().filter(|(_, t)| *t == target.name) {
-            let ids: Vec<IdRow> = sql_query(referencing(kind, field))
-                .bind::<SqlUuid, _>(production)
-                .bind::<SqlUuid, _>(id)
-                .load(conn)
-                .await?;
+            let sql = referencing(kind, field);
+            let ids: Vec<IdRow> =
+                stmt(&sql).bind::<SqlUuid, _>(production).bind::<SqlUuid, _>(id).load(conn).await?;
             for row in ids {
                 let input = UpdateInput {
                     id: None,

@@ -2,7 +2,7 @@
 //! change log (it is not part of any production's stream).
 
 use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
-use diesel::{sql_query, OptionalExtension};
+use diesel::OptionalExtension;
 use diesel_async::RunQueryDsl;
 use prodsync_domain::equipment::{validate_ports, EQUIPMENT};
 use prodsync_domain::field::truncate_to_micros;
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::db_error::DbError;
 use crate::entities::decode;
+use crate::prepared::stmt;
 use crate::rows::{MaybeRowJson, RowJson};
 use crate::sql::statements;
 use crate::PgStore;
@@ -31,7 +32,7 @@ impl EquipmentStore {
     pub async fn list(&self, category: Option<&str>) -> Result<Vec<Entity>, SyncError> {
         let run = async {
             let mut conn = self.store.conn().await?;
-            let row = sql_query(&statements(&EQUIPMENT).list)
+            let row = stmt(&statements(&EQUIPMENT).list)
                 .bind::<Nullable<SqlUuid>, _>(None::<Uuid>)
                 .get_result::<MaybeRowJson>(&mut conn)
                 .await?;
@@ -51,7 +52,7 @@ impl EquipmentStore {
     pub async fn get(&self, id: Uuid) -> Result<Entity, SyncError> {
         let run = async {
             let mut conn = self.store.conn().await?;
-            let row = sql_query(&statements(&EQUIPMENT).get)
+            let row = stmt(&statements(&EQUIPMENT).get)
                 .bind::<SqlUuid, _>(id)
                 .bind::<SqlUuid, _>(id)
                 .get_result::<RowJson>(&mut conn)
@@ -69,7 +70,7 @@ impl EquipmentStore {
         let (entity, _) = new_entity(&EQUIPMENT, id, Uuid::nil(), &input, actor, now());
         let run = async {
             let mut conn = self.store.conn().await?;
-            let n = sql_query(&statements(&EQUIPMENT).insert)
+            let n = stmt(&statements(&EQUIPMENT).insert)
                 .bind::<Jsonb, _>(entity.to_row())
                 .execute(&mut conn)
                 .await
@@ -91,7 +92,7 @@ impl EquipmentStore {
         validate_ports(&input.patch.0)?;
         let run = async {
             let mut conn = self.store.conn().await?;
-            let row = sql_query(&statements(&EQUIPMENT).lock)
+            let row = stmt(&statements(&EQUIPMENT).lock)
                 .bind::<SqlUuid, _>(id)
                 .bind::<SqlUuid, _>(id)
                 .get_result::<RowJson>(&mut conn)
@@ -101,7 +102,7 @@ impl EquipmentStore {
                 decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
             let merged = apply_update(&current, &input, &Default::default(), actor, now())?;
             if !merged.is_noop() {
-                sql_query(&statements(&EQUIPMENT).update)
+                stmt(&statements(&EQUIPMENT).update)
                     .bind::<Jsonb, _>(merged.entity.to_row())
                     .bind::<SqlUuid, _>(id)
                     .execute(&mut conn)
@@ -116,8 +117,7 @@ impl EquipmentStore {
     pub async fn delete(&self, id: Uuid) -> Result<(), SyncError> {
         let run = async {
             let mut conn = self.store.conn().await?;
-            let n =
-                sql_query(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(&mut conn).await?;
+            let n = stmt(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(&mut conn).await?;
             if n == 0 {
                 return Err(SyncError::NotFound { kind: EQUIPMENT.name, id }.into());
             }

@@ -1,10 +1,11 @@
 //! `ChangeFeed` and `HealthCheck` over PostgreSQL: snapshots, catch-up, the head seq.
 
-use std::time::{Duration, Instant};
-
 use async_trait::async_trait;
 use diesel::sql_types::{BigInt, Uuid as SqlUuid};
-use diesel::{sql_query, OptionalExtension};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{self, PRODUCTION};
 use prodsync_domain::ports::{ChangeFeed, ChangePage, HealthCheck, Snapshot};
@@ -15,14 +16,17 @@ use uuid::Uuid;
 use crate::changelog::{to_event, EVENTS_SINCE};
 use crate::db_error::DbError;
 use crate::entities::decode;
+use crate::prepared::{stmt, Sql};
 use crate::rows::{HeadRow, KindRow, LogRow};
 use crate::sql::SNAPSHOT;
 use crate::PgStore;
 
-const HEAD: &str = "SELECT seq, log_floor FROM productions WHERE id = $1";
+static HEAD: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("SELECT seq, log_floor FROM productions WHERE id = $1"));
+static PING: LazyLock<Sql> = LazyLock::new(|| Sql::new("SELECT 1"));
 
 pub(crate) async fn head(conn: &mut AsyncPgConnection, production: Uuid) -> Result<HeadRow, DbError> {
-    sql_query(HEAD)
+    stmt(&HEAD)
         .bind::<SqlUuid, _>(production)
         .get_result::<HeadRow>(conn)
         .await
@@ -35,8 +39,7 @@ impl ChangeFeed for PgStore {
     async fn snapshot(&self, production: Uuid) -> Result<Snapshot, SyncError> {
         let run = async {
             let mut conn = self.conn().await?;
-            let rows: Vec<KindRow> =
-                sql_query(SNAPSHOT.as_str()).bind::<SqlUuid, _>(production).load(&mut conn).await?;
+            let rows: Vec<KindRow> = stmt(&SNAPSHOT).bind::<SqlUuid, _>(production).load(&mut conn).await?;
             let mut production_row = None;
             let mut entities = Vec::with_capacity(rows.len());
             for r in rows {
@@ -63,7 +66,7 @@ impl ChangeFeed for PgStore {
             if since < head.log_floor || since > head.seq {
                 return Err(resync.into());
             }
-            let rows: Vec<LogRow> = sql_query(EVENTS_SINCE)
+            let rows: Vec<LogRow> = stmt(&EVENTS_SINCE)
                 .bind::<SqlUuid, _>(production)
                 .bind::<BigInt, _>(since)
                 .bind::<BigInt, _>(limit + 1)
@@ -95,7 +98,7 @@ impl HealthCheck for PgStore {
         let started = Instant::now();
         let run = async {
             let mut conn = self.conn().await?;
-            sql_query("SELECT 1").execute(&mut conn).await?;
+            stmt(&PING).execute(&mut conn).await?;
             Ok(started.elapsed())
         };
         run.await.map_err(|e: DbError| match e.into_sync(&PRODUCTION) {

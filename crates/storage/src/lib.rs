@@ -12,6 +12,7 @@ mod equipment;
 mod feed;
 mod migrate;
 mod pool;
+mod prepared;
 mod retention;
 mod rows;
 mod sql;

@@ -8,18 +8,20 @@ use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::equipment::EQUIPMENT;
 use prodsync_domain::EntityKind;
 
+use crate::prepared::Sql;
+
 pub struct KindSql {
     /// $1 id, $2 scope (production id; the id itself for productions and equipment).
-    pub get: String,
-    pub lock: String,
+    pub get: Sql,
+    pub lock: Sql,
     /// $1 scope. Returns one aggregated array, or no row when the production is unknown.
-    pub list: String,
+    pub list: Sql,
     /// $1 the row as JSONB. Inserts nothing when the id exists.
-    pub insert: String,
+    pub insert: Sql,
     /// $1 the row as JSONB, $2 id.
-    pub update: String,
+    pub update: Sql,
     /// $1 id.
-    pub delete: String,
+    pub delete: Sql,
 }
 
 static STATEMENTS: LazyLock<HashMap<&'static str, KindSql>> = LazyLock::new(|| {
@@ -50,47 +52,51 @@ fn build(kind: &EntityKind) -> KindSql {
     } else {
         format!(
             "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id), '[]'::jsonb) AS row \
-             FROM {table} t WHERE $1::uuid IS NULL OR t.id = $1"
+             FROM {table} t WHERE t.id = coalesce($1::uuid, t.id)"
         )
     };
     let r_cols: Vec<String> = written.iter().map(|c| format!("r.{c}")).collect();
     KindSql {
-        get: format!("SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2"),
-        lock: format!(
+        get: Sql::new(format!("SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2")),
+        lock: Sql::new(format!(
             "SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2 FOR UPDATE"
-        ),
-        list,
-        insert: format!(
+        )),
+        list: Sql::new(list),
+        insert: Sql::new(format!(
             "INSERT INTO {table} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{table}, $1) \
              ON CONFLICT (id) DO NOTHING",
             cols = inserted.join(", ")
-        ),
-        update: format!(
+        )),
+        update: Sql::new(format!(
             "UPDATE {table} t SET ({cols}) = (SELECT {r} FROM jsonb_populate_record(NULL::{table}, $1) r) \
              WHERE t.id = $2",
             cols = written.join(", "),
             r = r_cols.join(", ")
-        ),
-        delete: format!("DELETE FROM {table} WHERE id = $1"),
+        )),
+        delete: Sql::new(format!("DELETE FROM {table} WHERE id = $1")),
     }
 }
 
 /// Every entity of a production plus the production row (with its seq), in one statement,
 /// so the snapshot is consistent without an explicit transaction.
-pub static SNAPSHOT: LazyLock<String> = LazyLock::new(|| {
+pub static SNAPSHOT: LazyLock<Sql> = LazyLock::new(|| {
     let mut parts =
-        vec!["SELECT 'production' AS kind, to_jsonb(t) AS row FROM productions t WHERE t.id = $1".to_owned()];
+        vec!["SELECT 'production' AS kind, to_jsonb(t) AS row FROM productions t, p WHERE t.id = p.id"
+            .to_owned()];
     for k in PRODUCTION_ENTITIES {
-        parts.push(format!("SELECT '{}', to_jsonb(t) FROM {} t WHERE t.production_id = $1", k.name, k.table));
+        parts.push(format!(
+            "SELECT '{}', to_jsonb(t) FROM {} t, p WHERE t.production_id = p.id",
+            k.name, k.table
+        ));
     }
-    parts.join(" UNION ALL ")
+    Sql::new(format!("WITH p AS (SELECT $1::uuid AS id) {}", parts.join(" UNION ALL ")))
 });
 
 /// Entities of `target`'s type referencing one entity, for clearing references on delete.
-pub fn referencing(kind: &EntityKind, field_index: usize) -> String {
-    format!(
+pub fn referencing(kind: &EntityKind, field_index: usize) -> Sql {
+    Sql::new(format!(
         "SELECT id FROM {} WHERE production_id = $1 AND {} = $2 ORDER BY id",
         kind.table,
         kind.fields[field_index].column()
-    )
+    ))
 }
