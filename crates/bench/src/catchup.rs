@@ -39,12 +39,12 @@ pub async fn run(server: &ServerProc, target: Target, missed: usize) -> Row {
         .await as u64;
     let behind = head(http).await.unwrap_or(0) - since;
 
-    let mut socket = match ws::connect(server.port, 0).await {
+    let mut socket = match ws::Ws::connect(server.port, 0, 1 << 20).await {
         Ok(s) => s,
         Err(e) => return Row { scenario: "catch-up".into(), errors: 1, note: e, ..Default::default() },
     };
     let started = Instant::now();
-    let replayed = ws::join(&mut socket, target.production, Some(since)).await;
+    let replayed = socket.join(target.production, Some(since)).await;
     let took = started.elapsed();
     let (replayed, errors) = match replayed {
         Ok(n) => (n as u64, failed),

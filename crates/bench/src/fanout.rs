@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
 use serde_json::json;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::fixtures::Target;
 use crate::server::{CpuMeter, ServerProc};
@@ -16,17 +15,20 @@ use crate::ws;
 
 const MARK: &[u8] = br#""note":"f"#;
 
+/// `targets`: cameras of one production; the writer cycles through them so that the
+/// figure is fan-out, not waiting for one row's lock.
 pub async fn run(
     server: &ServerProc,
-    target: Target,
+    targets: &[Target],
     subscribers: usize,
     rate: f64,
     duration: Duration,
 ) -> Row {
+    let target = targets[0];
     let total = (rate * duration.as_secs_f64()).round().max(1.0) as usize;
     let mut sockets = Vec::with_capacity(subscribers);
     let opened: Vec<Result<ws::Ws, String>> = stream::iter(0..subscribers)
-        .map(|i| ws::connect_and_join(server.port, i, target.production))
+        .map(|i| ws::connect_and_join(server.port, i, target.production, 64 * 1024))
         .buffer_unordered(256)
         .collect()
         .await;
@@ -52,12 +54,10 @@ pub async fn run(
                 let mut got = 0usize;
                 let deadline = tokio::time::Instant::now() + duration + Duration::from_secs(15);
                 while got < total {
-                    let msg = match tokio::time::timeout_at(deadline, s.next()).await {
-                        Ok(Some(Ok(m))) => m,
+                    let bytes = match tokio::time::timeout_at(deadline, s.next()).await {
+                        Ok(Ok(ws::Frame::Text(t))) => t,
                         _ => break,
                     };
-                    let Message::Text(text) = msg else { continue };
-                    let bytes = text.as_str().as_bytes();
                     let Some(at) = memchr::memmem::find(bytes, MARK) else { continue };
                     let digits = &bytes[at + MARK.len()..];
                     let end = digits.iter().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
@@ -79,10 +79,12 @@ pub async fn run(
 
     let cpu = CpuMeter::start(server);
     let http = reqwest::Client::new();
-    let url = format!("{}/api/productions/{}/cameras/{}", server.base, target.production, target.camera);
     let writes: Vec<_> = (0..total)
         .map(|n| {
-            let (http, url, sent_at) = (http.clone(), url.clone(), sent_at.clone());
+            let camera = targets[n % targets.len()];
+            let url =
+                format!("{}/api/productions/{}/cameras/{}", server.base, camera.production, camera.camera);
+            let (http, sent_at) = (http.clone(), sent_at.clone());
             let when = base + Duration::from_secs_f64(n as f64 / rate);
             tokio::spawn(async move {
                 tokio::time::sleep_until(when.into()).await;
@@ -118,6 +120,9 @@ pub async fn run(
         lost: expected.saturating_sub(delivered),
         server_cpu_cores: cores,
         server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
-        note: format!("{total} updates x {subscribers} subscribers; latency = REST call start -> delivery"),
+        note: format!(
+            "{total} updates to {} cameras x {subscribers} subscribers; latency = REST call start -> delivery",
+            targets.len()
+        ),
     }
 }

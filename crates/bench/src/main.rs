@@ -127,10 +127,10 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
     if wants("fanout") {
         let env = [("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned())];
         let server = server::ServerProc::start(&cli.server_bin, &env).await?;
-        let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 8).await?;
         for &(subs, rate) in &plan.fanout {
             rows.push(
-                fanout::run(&server, targets[0], subs, rate, Duration::from_secs(plan.fanout_secs)).await,
+                fanout::run(&server, &targets, subs, rate, Duration::from_secs(plan.fanout_secs)).await,
             );
         }
     }
