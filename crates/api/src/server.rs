@@ -71,6 +71,9 @@ pub fn http_server(
             .default_service(web::to(routes::not_found))
     })
     .max_connections(settings.max_connections.max(1))
+    // Pushes are small frames that must leave at once: without this, a frame sent while the
+    // previous one is unacknowledged waits for the peer's delayed ACK (up to 40 ms).
+    .tcp_nodelay(true)
     .listen(listener)?;
     let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
     Ok(server.shutdown_timeout(5).run())
