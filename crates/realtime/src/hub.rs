@@ -14,28 +14,38 @@ use uuid::Uuid;
 use crate::room::{self, RoomMsg};
 use crate::settings::RealtimeSettings;
 
-/// What a room or the hub hands to one socket's session.
+/// What a room or the hub hands to one socket's session. Pointer-sized, because every
+/// socket's queue preallocates a block of them: the payloads live behind shared pointers.
 #[derive(Debug)]
 pub(crate) enum Outgoing {
-    /// A live event of a joined production, serialised once for all its sockets.
-    Event {
-        production_id: Uuid,
-        seq: i64,
-        frame: ByteString,
-    },
+    /// A live event of a joined production, serialised once and shared by all its sockets.
+    Event(Arc<Delivery>),
     /// The room took the join; everything after `head` follows as `Event`s.
-    Joined {
-        production_id: Uuid,
-        head: i64,
-        since: Option<i64>,
-    },
-    JoinFailed {
-        production_id: Uuid,
-        code: &'static str,
-        message: String,
-    },
+    Joined(Box<JoinAnswer>),
+    JoinFailed(Box<JoinFailure>),
     /// A production-list event (created, updated, deleted of any production).
-    List(ByteString),
+    List(Arc<ByteString>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Delivery {
+    pub production_id: Uuid,
+    pub seq: i64,
+    pub frame: ByteString,
+}
+
+#[derive(Debug)]
+pub(crate) struct JoinAnswer {
+    pub production_id: Uuid,
+    pub head: i64,
+    pub since: Option<i64>,
+}
+
+#[derive(Debug)]
+pub(crate) struct JoinFailure {
+    pub production_id: Uuid,
+    pub code: &'static str,
+    pub message: String,
 }
 
 /// One socket as a room sees it: a bounded queue, and a bell rung when the queue is full.
@@ -203,7 +213,8 @@ impl ChangePublisher for Hub {
                 }
             };
             if event.event.starts_with("production:") {
-                lock(&self.inner.list).retain(|s| s.offer(Outgoing::List(frame.clone())));
+                let shared = Arc::new(frame.clone());
+                lock(&self.inner.list).retain(|s| s.offer(Outgoing::List(shared.clone())));
             }
             let production_id = event.production_id();
             if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {

@@ -6,7 +6,9 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{sleep_until, Instant};
 use uuid::Uuid;
 
-use crate::hub::{Hub, Outgoing, Subscriber};
+use std::sync::Arc;
+
+use crate::hub::{Delivery, Hub, JoinAnswer, JoinFailure, Outgoing, Subscriber};
 use crate::sequencer::Sequencer;
 
 #[derive(Debug)]
@@ -25,8 +27,8 @@ struct Room {
 impl Room {
     fn release(&mut self, released: Vec<(i64, ByteString)>) {
         for (seq, frame) in released {
-            let production_id = self.production_id;
-            self.subs.retain(|s| s.offer(Outgoing::Event { production_id, seq, frame: frame.clone() }));
+            let delivery = Arc::new(Delivery { production_id: self.production_id, seq, frame });
+            self.subs.retain(|s| s.offer(Outgoing::Event(delivery.clone())));
         }
     }
 
@@ -37,8 +39,8 @@ impl Room {
                 self.release(released);
             }
             RoomMsg::Join { sub, since } => {
-                let joined =
-                    Outgoing::Joined { production_id: self.production_id, head: self.order.head(), since };
+                let answer = JoinAnswer { production_id: self.production_id, head: self.order.head(), since };
+                let joined = Outgoing::Joined(Box::new(answer));
                 if sub.offer(joined) {
                     self.subs.push(sub);
                 }
@@ -124,7 +126,8 @@ async fn refuse_joins(
     loop {
         while let Ok(msg) = rx.try_recv() {
             if let RoomMsg::Join { sub, .. } = msg {
-                sub.offer(Outgoing::JoinFailed { production_id, code, message: message.clone() });
+                let failure = JoinFailure { production_id, code, message: message.clone() };
+                sub.offer(Outgoing::JoinFailed(Box::new(failure)));
             }
         }
         if hub.remove_if_idle(production_id, generation, &rx) {

@@ -33,11 +33,12 @@ pub async fn ws_handler(
     let stream =
         stream.max_frame_size(CODEC_LIMIT).aggregate_continuations().max_continuation_size(CODEC_LIMIT);
     let hub = hub.get_ref().clone();
-    actix_web::rt::spawn(async move {
+    let task = async move {
         hub.connected();
         Conn::new(hub.clone(), session, user).run(stream).await;
         hub.disconnected();
-    });
+    };
+    actix_web::rt::spawn(task);
     Ok(response)
 }
 
@@ -85,7 +86,7 @@ impl Conn {
 
     async fn run(mut self, mut stream: AggregatedMessageStream) {
         tracing::debug!(session = self.me.id, user_id = ?self.user, "socket connected");
-        let stop = match self.status().await {
+        let stop = match Box::pin(self.status()).await {
             Ok(()) => self.serve(&mut stream).await,
             Err(stop) => stop,
         };
@@ -102,7 +103,7 @@ impl Conn {
         tracing::warn!(session = self.me.id, user_id = ?self.user, code, %reason, "closing socket");
         let close = CloseReason { code: CloseCode::Other(code), description: Some(reason) };
         let grace = self.hub.settings().close_grace;
-        let _ = tokio::time::timeout(grace, self.session.close(Some(close))).await;
+        let _ = Box::pin(tokio::time::timeout(grace, self.session.close(Some(close)))).await;
     }
 
     async fn serve(&mut self, stream: &mut AggregatedMessageStream) -> Stop {
@@ -176,7 +177,7 @@ impl Conn {
                 self.send(error_frame(&e, None)).await
             }
             AggregatedMessage::Text(text) => match protocol::parse(&text) {
-                Ok(f) => self.on_frame(f).await,
+                Ok(f) => Box::pin(self.on_frame(f)).await,
                 Err(e) => self.send(error_frame(&e, None)).await,
             },
             AggregatedMessage::Binary(_) => {
@@ -228,19 +229,22 @@ impl Conn {
 
     async fn on_outgoing(&mut self, out: Outgoing) -> Result<(), Stop> {
         match out {
-            Outgoing::Event { production_id, seq, frame } => match self.rooms.get_mut(&production_id) {
-                Some(Membership::Live { last_seq }) if seq > *last_seq => {
-                    *last_seq = seq;
-                    self.send(frame).await
+            Outgoing::Event(d) => match self.rooms.get_mut(&d.production_id) {
+                Some(Membership::Live { last_seq }) if d.seq > *last_seq => {
+                    *last_seq = d.seq;
+                    self.send(d.frame.clone()).await
                 }
                 _ => Ok(()),
             },
-            Outgoing::Joined { production_id, head, since } => self.go_live(production_id, head, since).await,
-            Outgoing::JoinFailed { production_id, code, message } => {
-                self.rooms.remove(&production_id);
-                self.send(error_frame(&FrameError { code, message }, Some(production_id))).await
+            // Boxed: a join is rare and its replay future is large; kept inline it would
+            // make every idle socket's task that large.
+            Outgoing::Joined(j) => Box::pin(self.go_live(j.production_id, j.head, j.since)).await,
+            Outgoing::JoinFailed(f) => {
+                self.rooms.remove(&f.production_id);
+                let error = FrameError { code: f.code, message: f.message };
+                self.send(error_frame(&error, Some(f.production_id))).await
             }
-            Outgoing::List(frame) if self.in_list => self.send(frame).await,
+            Outgoing::List(frame) if self.in_list => self.send(ByteString::clone(&frame)).await,
             Outgoing::List(_) => Ok(()),
         }
     }
