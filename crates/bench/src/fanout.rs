@@ -119,6 +119,7 @@ pub async fn run(
         errors,
         lost: expected.saturating_sub(delivered),
         server_cpu_cores: cores,
+        client_cpu_cores: cpu.bench_cores(),
         server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
         note: format!(
             "{total} updates to {} cameras x {subscribers} subscribers; latency = REST call start -> delivery",

@@ -48,6 +48,18 @@ struct Cli {
     connections: Vec<usize>,
 }
 
+/// Fills in the sizes the mode implies, so that the file limit can clamp them.
+fn with_defaults(mut cli: Cli) -> Cli {
+    let plan = Plan::of(&cli);
+    if cli.connections.is_empty() {
+        cli.connections = plan.connections;
+    }
+    if cli.subscribers.is_empty() {
+        cli.subscribers = plan.fanout.iter().map(|(n, _)| *n).collect();
+    }
+    cli
+}
+
 struct Plan {
     write_secs: u64,
     fanout: Vec<(usize, f64)>,
@@ -86,11 +98,15 @@ impl Plan {
     }
 }
 
-fn raise_file_limit() {
+/// Raises the open-files limit (the server child inherits it) and returns what it is now.
+/// Raising the hard limit needs CAP_SYS_RESOURCE; without it the soft limit goes up to
+/// the hard one and no further.
+fn raise_file_limit() -> u64 {
     const WANT: u64 = 250_000;
     if rlimit::setrlimit(rlimit::Resource::NOFILE, WANT, WANT).is_err() {
         let _ = rlimit::increase_nofile_limit(WANT);
     }
+    rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft).unwrap_or(1024)
 }
 
 async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
@@ -153,6 +169,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let cli = with_defaults(cli);
     if !cli.server_bin.exists() {
         eprintln!(
             "{} not found: build it first (cargo build --release -p prodsync-api)",
@@ -160,7 +177,16 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    raise_file_limit();
+    let limit = raise_file_limit();
+    let mut cli = cli;
+    // Each socket is a file in this process and in the server; keep room for the rest.
+    let most = limit.saturating_sub(1000) as usize;
+    for n in cli.connections.iter_mut().chain(cli.subscribers.iter_mut()) {
+        if *n > most {
+            eprintln!("open-files limit is {limit}: running {most} sockets instead of {n}");
+            *n = most;
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let rows = match runtime.block_on(run(&cli)) {
         Ok(rows) => rows,

@@ -57,12 +57,7 @@ impl ServerProc {
 
     /// User + system CPU seconds used so far.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
-        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-        (tick(11) + tick(12)) / CLK_TCK
+        cpu_seconds_of(&self.pid().to_string())
     }
 
     fn status_kib(&self, key: &str) -> u64 {
@@ -85,24 +80,53 @@ impl ServerProc {
 }
 
 impl Drop for ServerProc {
+    /// SIGTERM first, so the server shuts down gracefully (and tools wrapping it, like a
+    /// profiler, write their output); SIGKILL if it has not gone within 10 s.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// CPU used by the server over a stretch of wall time, in cores.
+/// User + system CPU seconds a process has used, from /proc/<pid>/stat.
+fn cpu_seconds_of(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(11) + tick(12)) / CLK_TCK
+}
+
+/// CPU used by the server and by this bench process over a stretch of wall time, in cores.
 pub struct CpuMeter {
     started: Instant,
-    cpu: f64,
+    server: f64,
+    bench: f64,
 }
 
 impl CpuMeter {
     pub fn start(server: &ServerProc) -> CpuMeter {
-        CpuMeter { started: Instant::now(), cpu: server.cpu_seconds() }
+        CpuMeter { started: Instant::now(), server: server.cpu_seconds(), bench: cpu_seconds_of("self") }
+    }
+
+    fn per_second(&self, used: f64) -> f64 {
+        used / self.started.elapsed().as_secs_f64().max(1e-9)
     }
 
     pub fn cores(&self, server: &ServerProc) -> f64 {
-        (server.cpu_seconds() - self.cpu) / self.started.elapsed().as_secs_f64().max(1e-9)
+        self.per_second(server.cpu_seconds() - self.server)
+    }
+
+    pub fn bench_cores(&self) -> f64 {
+        self.per_second(cpu_seconds_of("self") - self.bench)
     }
 }

@@ -43,6 +43,8 @@ pub struct Row {
     /// Events that should have arrived and did not.
     pub lost: u64,
     pub server_cpu_cores: f64,
+    /// CPU the bench process itself used meanwhile: it shares the machine with the server.
+    pub client_cpu_cores: f64,
     pub server_peak_rss_mib: f64,
     /// Anything scenario-specific (ratio to pgbench, RSS per connection, time to live).
     pub note: String,
@@ -66,7 +68,7 @@ pub fn print_table(rows: &[Row]) {
     );
     for r in rows {
         println!(
-            "{:<22} {:<30} {:>12.1} {:<11} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>5.2} {:>8.1}  {}",
+            "{:<22} {:<30} {:>12.1} {:<13} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>5.2} {:>5.2} {:>8.1}  {}",
             r.scenario,
             r.params,
             r.throughput,
@@ -78,6 +80,7 @@ pub fn print_table(rows: &[Row]) {
             r.errors,
             r.lost,
             r.server_cpu_cores,
+            r.client_cpu_cores,
             r.server_peak_rss_mib,
             r.note
         );

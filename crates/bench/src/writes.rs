@@ -69,6 +69,7 @@ pub async fn run(
         latency: Latency::of(&all),
         errors,
         server_cpu_cores: cpu.cores(server),
+        client_cpu_cores: cpu.bench_cores(),
         server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
         ..Default::default()
     }
