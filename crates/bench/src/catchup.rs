@@ -39,7 +39,7 @@ pub async fn run(server: &ServerProc, target: Target, missed: usize) -> Row {
         .await as u64;
     let behind = head(http).await.unwrap_or(0) - since;
 
-    let mut socket = match ws::Ws::connect(server.port, 0, 1 << 20).await {
+    let mut socket = match ws::Ws::connect(server.port, 40, 0, 1 << 20).await {
         Ok(s) => s,
         Err(e) => return Row { scenario: "catch-up".into(), errors: 1, note: e, ..Default::default() },
     };

@@ -19,7 +19,7 @@ pub async fn run(server: &ServerProc, targets: &[Target], counts: &[usize]) -> V
         let started = std::time::Instant::now();
         let from = held.len();
         let opened: Vec<Result<ws::Ws, String>> = stream::iter(from..count)
-            .map(|i| ws::connect_and_join(server.port, i, targets[i % targets.len()].production, 4096))
+            .map(|i| ws::connect_and_join(server.port, 20, i, targets[i % targets.len()].production, 4096))
             .buffer_unordered(512)
             .collect()
             .await;

@@ -28,7 +28,7 @@ pub async fn run(
     let total = (rate * duration.as_secs_f64()).round().max(1.0) as usize;
     let mut sockets = Vec::with_capacity(subscribers);
     let opened: Vec<Result<ws::Ws, String>> = stream::iter(0..subscribers)
-        .map(|i| ws::connect_and_join(server.port, i, target.production, 64 * 1024))
+        .map(|i| ws::connect_and_join(server.port, 2, i, target.production, 64 * 1024))
         .buffer_unordered(256)
         .collect()
         .await;

@@ -52,7 +52,7 @@ pub struct Row {
 
 pub fn print_table(rows: &[Row]) {
     println!(
-        "{:<22} {:<30} {:>12} {:<11} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>5} {:>8}  note",
+        "{:<22} {:<30} {:>12} {:<13} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>5} {:>5} {:>8}  note",
         "scenario",
         "params",
         "throughput",
@@ -64,6 +64,7 @@ pub fn print_table(rows: &[Row]) {
         "errors",
         "lost",
         "cpu",
+        "bench",
         "rss MiB"
     );
     for r in rows {

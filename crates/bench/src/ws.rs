@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use uuid::Uuid;
 
-const PER_SOURCE: usize = 20_000;
+const PER_SOURCE: usize = 10_000;
 const OP_TEXT: u8 = 0x1;
 const OP_CLOSE: u8 = 0x8;
 const OP_PING: u8 = 0x9;
@@ -33,9 +33,12 @@ pub enum Frame<'a> {
 }
 
 impl Ws {
-    pub async fn connect(port: u16, index: usize, buffer: usize) -> Result<Ws, String> {
-        let source = Ipv4Addr::new(127, 0, 0, 2 + (index / PER_SOURCE) as u8);
+    /// `source` picks the first of the 127.0.0.x addresses to connect from: scenarios use
+    /// different ones, so ports a previous scenario left in TIME_WAIT do not get in the way.
+    pub async fn connect(port: u16, source: u8, index: usize, buffer: usize) -> Result<Ws, String> {
+        let source = Ipv4Addr::new(127, 0, 0, source + (index / PER_SOURCE) as u8);
         let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
+        socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
         socket.bind(SocketAddr::from((source, 0))).map_err(|e| format!("bind {source}: {e}"))?;
         let mut stream = socket
             .connect(SocketAddr::from(([127, 0, 0, 1], port)))
@@ -164,13 +167,21 @@ impl Ws {
     }
 }
 
+/// Connects and joins, or gives up after 20 s (a server out of file descriptors accepts
+/// the TCP connection in the kernel but never answers the upgrade).
 pub async fn connect_and_join(
     port: u16,
+    source: u8,
     index: usize,
     production: Uuid,
     buffer: usize,
 ) -> Result<Ws, String> {
-    let mut ws = Ws::connect(port, index, buffer).await?;
-    ws.join(production, None).await?;
-    Ok(ws)
+    let attempt = async {
+        let mut ws = Ws::connect(port, source, index, buffer).await?;
+        ws.join(production, None).await?;
+        Ok(ws)
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), attempt)
+        .await
+        .unwrap_or_else(|_| Err("no answer to connect + join within 20 s".into()))
 }
