@@ -148,6 +148,17 @@ impl TestServer {
         Self::start_with(db, url, tweak).await
     }
 
+    /// The storage adapter on this server's database, for writes behind the server's back.
+    pub fn store(&self) -> prodsync_storage::PgStore {
+        let settings = prodsync_storage::PoolSettings {
+            url: self.db.url.clone(),
+            max_size: 1,
+            wait_timeout: std::time::Duration::from_secs(5),
+            connect_timeout: std::time::Duration::from_secs(5),
+        };
+        prodsync_storage::PgStore::new(prodsync_storage::connect(&settings).expect("pool"))
+    }
+
     pub async fn head_seq(&self, pid: &str) -> i64 {
         let (_, page) = self.get(&format!("/api/productions/{pid}/changes?since=0&limit=1")).await;
         page["headSeq"].as_i64().expect("headSeq")

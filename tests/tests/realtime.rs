@@ -158,15 +158,7 @@ async fn since_older_than_the_log_answers_resync_required() {
     for i in 0..5 {
         s.create(&pid, "ccus", json!({ "name": format!("CCU {i}") })).await;
     }
-    let store = prodsync_storage::PgStore::new(
-        prodsync_storage::connect(&prodsync_storage::PoolSettings {
-            url: s.db.url.clone(),
-            max_size: 1,
-            wait_timeout: SECOND * 5,
-            connect_timeout: SECOND * 5,
-        })
-        .unwrap(),
-    );
+    let store = s.store();
     store.prune_change_log(2).await.unwrap();
     let mut c = WsClient::connect(&s.ws_url()).await;
     c.send("join-production", json!({"productionId": pid, "since": 1})).await;
@@ -321,15 +313,7 @@ async fn a_change_whose_broadcast_never_came_is_filled_from_the_change_log_in_or
     c.join(&pid, None).await;
     // Committed behind the server's back (as another instance, or a write task that died
     // between commit and publish, would): seq 2 is never published to this server's rooms.
-    let store = prodsync_storage::PgStore::new(
-        prodsync_storage::connect(&prodsync_storage::PoolSettings {
-            url: s.db.url.clone(),
-            max_size: 1,
-            wait_timeout: SECOND * 5,
-            connect_timeout: SECOND * 5,
-        })
-        .unwrap(),
-    );
+    let store = s.store();
     let input = prodsync_domain::parse_create(&CCU, &json!({"name": "unannounced"})).unwrap();
     let pid_uuid = pid.parse().unwrap();
     let hidden = store.create(&CCU, Some(pid_uuid), input, Some("elsewhere".into())).await.unwrap();

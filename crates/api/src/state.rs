@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use prodsync_domain::ports::{ChangeFeed, ChangePublisher, EntityStore, HealthCheck};
+use prodsync_domain::ports::{ChangeFeed, ChangePublisher, EntityStore, HealthCheck, Updated, Written};
 use prodsync_domain::{ChangeEvent, SyncError};
 use prodsync_storage::EquipmentStore;
 
@@ -18,18 +18,35 @@ pub struct AppState {
     pub equipment: EquipmentStore,
 }
 
+/// The result of a committed write, with the events it produced.
+pub trait Committed {
+    fn events(&self) -> &[ChangeEvent];
+}
+
+impl Committed for Written {
+    fn events(&self) -> &[ChangeEvent] {
+        &self.events
+    }
+}
+
+impl Committed for Updated {
+    fn events(&self) -> &[ChangeEvent] {
+        &self.events
+    }
+}
+
 impl AppState {
     /// Runs a write to completion and publishes its events, on a task of its own: a client
     /// that disconnects mid-request cannot cancel a write between commit and publish.
     pub async fn commit<T, F>(&self, write: F) -> Result<T, ApiError>
     where
-        F: Future<Output = Result<(T, Vec<ChangeEvent>), SyncError>> + Send + 'static,
-        T: Send + 'static,
+        F: Future<Output = Result<T, SyncError>> + Send + 'static,
+        T: Committed + Send + 'static,
     {
         let publisher = self.publisher.clone();
         let task = tokio::spawn(async move {
-            let (out, events) = write.await?;
-            publisher.publish(&events);
+            let out = write.await?;
+            publisher.publish(out.events());
             Ok::<_, SyncError>(out)
         });
         match task.await {

@@ -121,13 +121,7 @@ async fn create_in(
     let user = actor(req)?;
     let store = state.entities.clone();
     let log_user = user.clone();
-    let written = state
-        .commit(async move {
-            let w = store.create(kind, pid, input, user).await?;
-            let events = w.events.clone();
-            Ok((w, events))
-        })
-        .await?;
+    let written = state.commit(async move { store.create(kind, pid, input, user).await }).await?;
     let seq = written.events.last().map(|e| e.seq());
     tracing::debug!(production_id = %written.entity.production_id, user_id = ?log_user, kind = kind.name,
         id = %written.entity.id, ?seq, "created");
@@ -150,13 +144,8 @@ async fn update_in(
     let user = actor(req)?;
     let store = state.entities.clone();
     let log_user = user.clone();
-    let updated: Updated = state
-        .commit(async move {
-            let u = store.update(kind, pid, id, input, user).await?;
-            let events = u.events.clone();
-            Ok((u, events))
-        })
-        .await?;
+    let updated: Updated =
+        state.commit(async move { store.update(kind, pid, id, input, user).await }).await?;
     tracing::debug!(production_id = %pid, user_id = ?log_user, kind = kind.name, %id,
         changed = ?updated.changed_fields, conflicts = updated.conflicts.len(), "updated");
     let mut out = updated.entity.to_json();
@@ -175,13 +164,7 @@ async fn delete_in(
     let user = actor(req)?;
     let store = state.entities.clone();
     let log_user = user.clone();
-    let written = state
-        .commit(async move {
-            let w = store.delete(kind, pid, id, user).await?;
-            let events = w.events.clone();
-            Ok((w, events))
-        })
-        .await?;
+    let written = state.commit(async move { store.delete(kind, pid, id, user).await }).await?;
     let seq = written.events.last().map(|e| e.seq());
     tracing::debug!(production_id = %pid, user_id = ?log_user, kind = kind.name, %id, ?seq, "deleted");
     Ok(HttpResponse::Ok().json(json!({"id": id, "deleted": true, "seq": seq})))
