@@ -73,6 +73,13 @@ impl EntityStore for PgStore {
                 .await
         })
         .await
+        .map_err(|e| match e {
+            // The foreign-key violation does not say which production; we know.
+            SyncError::NotFound { kind: "production", id } if id.is_nil() => {
+                SyncError::NotFound { kind: "production", id: production_id }
+            }
+            other => other,
+        })
     }
 
     async fn update(

@@ -164,7 +164,8 @@ async fn unknown_production_and_entity_are_told_apart() {
         Err(SyncError::NotFound { kind: "production", .. })
     ));
     let create = parse_create(&CAMERA, &json!({"name": "Cam"})).unwrap();
-    assert!(matches!(s.create(&CAMERA, Some(nobody), create, None).await, Err(SyncError::NotFound { .. })));
+    let err = s.create(&CAMERA, Some(nobody), create, None).await.unwrap_err();
+    assert!(matches!(err, SyncError::NotFound { kind: "production", id } if id == nobody), "{err:?}");
 }
 
 #[tokio::test]
