@@ -380,3 +380,46 @@ async fn unknown_routes_answer_in_the_error_shape() {
     let (status, body) = s.get("/api/nothing-here").await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
+
+#[tokio::test]
+async fn deleting_a_production_while_its_entities_are_written_never_gives_a_5xx() {
+    let s = TestServer::start().await;
+    for round in 0..3 {
+        let pid = s.production(&format!("Doomed {round}")).await;
+        let ccu = s.create(&pid, "ccus", json!({"name": "CCU"})).await;
+        let mut cams = Vec::new();
+        for i in 0..6 {
+            cams.push(
+                s.create(&pid, "cameras", json!({"name": format!("Cam {i}"), "ccuId": ccu["id"]})).await,
+            );
+        }
+        let writers = cams.iter().enumerate().map(|(w, cam)| {
+            let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+            let s = &s;
+            async move {
+                let mut statuses = Vec::new();
+                for i in 0..30 {
+                    statuses.push(s.put(&path, &format!("w{w}"), &json!({ "note": format!("{i}") })).await.0);
+                }
+                statuses
+            }
+        });
+        let ccu_path = format!("/api/productions/{pid}/ccus/{}", ccu["id"].as_str().unwrap());
+        let deleter = async {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            // Clearing the CCU's references locks cameras the writers are updating.
+            let ccu_gone = s.send("DELETE", &ccu_path, "boss", None).await;
+            let production_gone = s.send("DELETE", &format!("/api/productions/{pid}"), "boss", None).await;
+            assert_eq!(ccu_gone.0, StatusCode::OK, "{}", ccu_gone.1);
+            assert_eq!(production_gone.0, StatusCode::OK, "{}", production_gone.1);
+            (ccu_gone.0, production_gone.0)
+        };
+        let (statuses, (ccu_gone, production_gone)) =
+            tokio::join!(futures_util::future::join_all(writers), deleter);
+        assert_eq!((ccu_gone, production_gone), (StatusCode::OK, StatusCode::OK));
+        for status in statuses.into_iter().flatten() {
+            assert!(status == StatusCode::OK || status == StatusCode::NOT_FOUND, "a write got {status}");
+        }
+        assert_eq!(s.get(&format!("/api/productions/{pid}")).await.0, StatusCode::NOT_FOUND);
+    }
+}

@@ -24,8 +24,9 @@ use crate::rows::{MaybeRowJson, RowJson};
 use crate::sql::{referencing, statements};
 use crate::{changelog, PgStore};
 
-/// Deadlocks between a production delete and an entity write resolve on a second try.
-const ATTEMPTS: usize = 4;
+/// Deadlocks left after the lock ordering in `delete_tx` (a row created or re-pointed
+/// while a delete runs) resolve when the transaction runs again.
+const ATTEMPTS: usize = 8;
 
 impl PgStore {
     pub(crate) async fn conn(
@@ -42,7 +43,8 @@ impl PgStore {
         for n in 1.. {
             match attempt().await {
                 Err(e) if e.is_retryable() && n < ATTEMPTS => {
-                    tracing::debug!(kind = kind.name, attempt = n, "retrying transaction after {e:?}");
+                    tracing::info!(kind = kind.name, attempt = n, "retrying transaction after {e:?}");
+                    tokio::time::sleep(backoff(n)).await;
                 }
                 other => return other.map_err(|e| e.into_sync(kind)),
             }
@@ -152,6 +154,16 @@ impl EntityStore for PgStore {
         };
         run.await.map_err(|e| e.into_sync(kind))
     }
+}
+
+/// A few milliseconds, growing with the attempt, jittered so that two retrying
+/// transactions do not collide again in step.
+fn backoff(attempt: usize) -> std::time::Duration {
+    let jitter = u64::from(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos()
+            % 7,
+    );
+    std::time::Duration::from_millis(5 * attempt as u64 + jitter)
 }
 
 fn now() -> OffsetDateTime {
@@ -278,8 +290,15 @@ async fn delete_tx(
     actor: Option<&str>,
 ) -> Result<Written, DbError> {
     let at = now();
+    // Lock order: entity rows before the production row. Every write locks its entity and
+    // then, to take a seq, the production row; a delete touching several rows must take
+    // them all before its first seq, or it deadlocks with those writers.
+    if kind.is_production() {
+        lock_children(conn, production).await?;
+    }
     let (entity, raw) = lock(conn, kind, production, id).await?;
-    let mut events = clear_references(conn, kind, production, id, actor, at).await?;
+    let referrers = lock_referrers(conn, kind, production, id).await?;
+    let mut events = clear_references(conn, referrers, production, actor, at).await?;
     stmt(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
     let change = Change {
         action: Action::Deleted,
@@ -299,33 +318,57 @@ async fn delete_tx(
     Ok(Written { entity, events })
 }
 
-/// Deleting a CCU leaves its cameras without one: each is a versioned update of its own,
-/// with its own event, so no client keeps a dangling id.
-async fn clear_references(
+async fn lock_children(conn: &mut AsyncPgConnection, production: Uuid) -> Result<(), DbError> {
+    for kind in PRODUCTION_ENTITIES.iter().copied() {
+        stmt(&statements(kind).lock_all).bind::<SqlUuid, _>(production).execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// A field of another entity that points at the one being deleted.
+struct Referrer {
+    kind: &'static EntityKind,
+    field: usize,
+    id: Uuid,
+}
+
+async fn lock_referrers(
     conn: &mut AsyncPgConnection,
     target: &'static EntityKind,
     production: Uuid,
     id: Uuid,
-    actor: Option<&str>,
-    at: OffsetDateTime,
-) -> Result<Vec<prodsync_domain::ChangeEvent>, DbError> {
-    let mut events = Vec::new();
+) -> Result<Vec<Referrer>, DbError> {
+    let mut found = Vec::new();
     for kind in PRODUCTION_ENTITIES.iter().copied() {
         for (field, _) in kind.references().filter(|(_, t)| *t == target.name) {
             let sql = referencing(kind, field);
             let ids: Vec<IdRow> =
                 stmt(&sql).bind::<SqlUuid, _>(production).bind::<SqlUuid, _>(id).load(conn).await?;
-            for row in ids {
-                let input = UpdateInput {
-                    id: None,
-                    production_id: None,
-                    base_version: None,
-                    on_conflict: Default::default(),
-                    patch: Patch(vec![(field, Value::Null)]),
-                };
-                events.extend(update_tx(conn, kind, production, row.id, &input, actor, at).await?.events);
-            }
+            found.extend(ids.into_iter().map(|row| Referrer { kind, field, id: row.id }));
         }
+    }
+    Ok(found)
+}
+
+/// Deleting a CCU leaves its cameras without one: each is a versioned update of its own,
+/// with its own event, so no client keeps a dangling id.
+async fn clear_references(
+    conn: &mut AsyncPgConnection,
+    referrers: Vec<Referrer>,
+    production: Uuid,
+    actor: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<Vec<prodsync_domain::ChangeEvent>, DbError> {
+    let mut events = Vec::new();
+    for r in referrers {
+        let input = UpdateInput {
+            id: None,
+            production_id: None,
+            base_version: None,
+            on_conflict: Default::default(),
+            patch: Patch(vec![(r.field, Value::Null)]),
+        };
+        events.extend(update_tx(conn, r.kind, production, r.id, &input, actor, at).await?.events);
     }
     Ok(events)
 }

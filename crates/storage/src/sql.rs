@@ -22,6 +22,9 @@ pub struct KindSql {
     pub update: Sql,
     /// $1 id.
     pub delete: Sql,
+    /// $1 scope. Locks every row of the production, in id order (before a production
+    /// delete locks the production row itself).
+    pub lock_all: Sql,
 }
 
 static STATEMENTS: LazyLock<HashMap<&'static str, KindSql>> = LazyLock::new(|| {
@@ -74,6 +77,7 @@ fn build(kind: &EntityKind) -> KindSql {
             r = r_cols.join(", ")
         )),
         delete: Sql::new(format!("DELETE FROM {table} WHERE id = $1")),
+        lock_all: Sql::new(format!("SELECT id FROM {table} WHERE {scope} = $1 ORDER BY id FOR UPDATE")),
     }
 }
 
@@ -92,10 +96,11 @@ pub static SNAPSHOT: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!("WITH p AS (SELECT $1::uuid AS id) {}", parts.join(" UNION ALL ")))
 });
 
-/// Entities of `target`'s type referencing one entity, for clearing references on delete.
+/// Locks the entities of `kind` whose field references one entity, for clearing the
+/// references before that entity is deleted.
 pub fn referencing(kind: &EntityKind, field_index: usize) -> Sql {
     Sql::new(format!(
-        "SELECT id FROM {} WHERE production_id = $1 AND {} = $2 ORDER BY id",
+        "SELECT id FROM {} WHERE production_id = $1 AND {} = $2 ORDER BY id FOR UPDATE",
         kind.table,
         kind.fields[field_index].column()
     ))
