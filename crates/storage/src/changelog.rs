@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
 use prodsync_domain::merge::BaseValues;
-use prodsync_domain::{Change, ChangeEvent, EventPayload, SyncError};
+use prodsync_domain::{Change, ChangeEvent, EntityKind, EventPayload, SyncError};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -32,7 +32,8 @@ static APPEND: LazyLock<Sql> = LazyLock::new(|| {
 static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT entity_version, user_id, diff FROM change_log \
-    WHERE entity_id = $1 AND entity_version > $2 AND action = 'updated' ORDER BY entity_version",
+    WHERE entity_id = $1 AND entity_type = $2 AND entity_version > $3 AND action = 'updated' \
+    ORDER BY entity_version",
     )
 });
 
@@ -70,9 +71,19 @@ pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<Chan
 }
 
 /// Each field's value at `base` and its latest writer, from the updates after `base`.
-pub async fn history(conn: &mut AsyncPgConnection, entity: Uuid, base: i64) -> Result<BaseValues, DbError> {
-    let rows: Vec<HistoryRow> =
-        stmt(&HISTORY).bind::<SqlUuid, _>(entity).bind::<BigInt, _>(base).load(conn).await?;
+/// By type as well as id: ids are unique per table only, and clients may choose them.
+pub async fn history(
+    conn: &mut AsyncPgConnection,
+    kind: &EntityKind,
+    entity: Uuid,
+    base: i64,
+) -> Result<BaseValues, DbError> {
+    let rows: Vec<HistoryRow> = stmt(&HISTORY)
+        .bind::<SqlUuid, _>(entity)
+        .bind::<Text, _>(kind.name)
+        .bind::<BigInt, _>(base)
+        .load(conn)
+        .await?;
     let past: Vec<PastChange> = rows.into_iter().map(past_change).collect();
     Ok(base_values(&past))
 }

@@ -247,7 +247,7 @@ async fn update_tx(
 ) -> Result<Updated, DbError> {
     let (current, _) = lock(conn, kind, production, id).await?;
     let history = match input.base_version {
-        Some(base) if needs_history(&current, input) => changelog::history(conn, id, base).await?,
+        Some(base) if needs_history(&current, input) => changelog::history(conn, kind, id, base).await?,
         _ => BaseValues::new(),
     };
     let merged = apply_update(&current, input, &history, actor, at)?;

@@ -185,3 +185,34 @@ async fn pruned_history_answers_resync_required() {
     assert_eq!((snap.seq, snap.entities.len()), (6, 5));
     assert!(catalog::by_name("ccu").is_some());
 }
+
+#[tokio::test]
+async fn history_is_read_for_the_entity_type_not_just_the_id() {
+    // Ids are unique per table, and clients may choose them: a CCU and a camera can share
+    // one. The CCU's note history must not decide what the camera's note was.
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    let shared = Uuid::new_v4();
+    let with_id = |body: Value| {
+        let mut b = body;
+        b["id"] = json!(shared);
+        b
+    };
+    let camera = parse_create(&CAMERA, &with_id(json!({"name": "Cam", "note": "a"}))).unwrap();
+    s.create(&CAMERA, Some(p), camera, None).await.unwrap();
+    let ccu = parse_create(&CCU, &with_id(json!({"name": "CCU", "note": "x"}))).unwrap();
+    s.create(&CCU, Some(p), ccu, None).await.unwrap();
+    let update = |kind, body: Value| parse_update(kind, &body).unwrap();
+    s.update(&CCU, p, shared, update(&CCU, json!({"note": "y"})), None).await.unwrap(); // ccu v2
+    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"model": "HDC"})), None).await.unwrap(); // camera v2
+    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"note": "z"})), Some("ann".into())).await.unwrap(); // v3
+                                                                                                            // Bob saw the camera at version 1 (note "a") and sets note to "x": a real edit.
+    let r = s
+        .update(&CAMERA, p, shared, update(&CAMERA, json!({"version": 1, "note": "x"})), None)
+        .await
+        .unwrap();
+    assert_eq!(r.entity.value("note"), Some(&json!("x")), "bob's edit was taken for a stale echo");
+    assert_eq!(r.conflicts.len(), 1);
+    assert_eq!(r.conflicts[0].overwritten_by.as_deref(), Some("ann"));
+}
