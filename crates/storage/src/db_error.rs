@@ -69,11 +69,10 @@ fn looks_like_connection_loss(e: &DieselError) -> bool {
         .any(|needle| msg.contains(needle))
 }
 
-/// Constraint names follow `{table}_{column}_fkey` (see the migrations).
+/// A reference to an entity not in this production. Constraint names follow
+/// `{table}_{column}_fkey` (see the migrations); a missing production is mapped where the
+/// insert knows its id (`entities::production_missing`).
 fn foreign_key(kind: &'static EntityKind, constraint: &str) -> SyncError {
-    if constraint.ends_with("_production_id_fkey") || constraint.starts_with("change_log_") {
-        return SyncError::NotFound { kind: "production", id: uuid::Uuid::nil() };
-    }
     let owner =
         PRODUCTION_ENTITIES.iter().copied().find(|k| constraint.starts_with(&format!("{}_", k.table)));
     let owner = owner.unwrap_or(kind);

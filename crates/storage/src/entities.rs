@@ -75,13 +75,6 @@ impl EntityStore for PgStore {
                 .await
         })
         .await
-        .map_err(|e| match e {
-            // The foreign-key violation does not say which production; we know.
-            SyncError::NotFound { kind: "production", id } if id.is_nil() => {
-                SyncError::NotFound { kind: "production", id: production_id }
-            }
-            other => other,
-        })
     }
 
     async fn update(
@@ -208,7 +201,11 @@ async fn create_tx(
 ) -> Result<Written, DbError> {
     let at = now();
     let (entity, changes) = new_entity(kind, id, production_id, input, actor, at);
-    let inserted = stmt(&statements(kind).insert).bind::<Jsonb, _>(entity.to_row()).execute(conn).await?;
+    let inserted = stmt(&statements(kind).insert)
+        .bind::<Jsonb, _>(entity.to_row())
+        .execute(conn)
+        .await
+        .map_err(|e| production_missing(e, production_id))?;
     if inserted == 0 {
         return Err(SyncError::IdExists { kind: kind.name, id }.into());
     }
@@ -216,6 +213,20 @@ async fn create_tx(
         Change { action: Action::Created, entity: entity.clone(), changes, actor: actor.map(Into::into), at };
     let event = changelog::append(conn, change).await?;
     Ok(Written { entity, events: vec![event] })
+}
+
+/// An insert into a production that does not exist violates `{table}_production_id_fkey`;
+/// only here is it known which production that was.
+fn production_missing(e: diesel::result::Error, production: Uuid) -> DbError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, ref info)
+            if info.constraint_name().is_some_and(|c| c.ends_with("_production_id_fkey")) =>
+        {
+            SyncError::NotFound { kind: PRODUCTION.name, id: production }.into()
+        }
+        other => other.into(),
+    }
 }
 
 async fn lock(
