@@ -7,9 +7,7 @@ use serde_json::{json, Value};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{client_async, MaybeTlsStream, WebSocketStream};
-
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+use tokio_tungstenite::{client_async, WebSocketStream};
 
 pub struct WsClient {
     pub socket: WebSocketStream<TcpStream>,

@@ -25,15 +25,6 @@ impl Action {
             Action::Deleted => "deleted",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Action> {
-        match s {
-            "created" => Some(Action::Created),
-            "updated" => Some(Action::Updated),
-            "deleted" => Some(Action::Deleted),
-            _ => None,
-        }
-    }
 }
 
 /// A write about to be committed, before it has its seq.

@@ -1,9 +1,9 @@
 //! The change log: appending a committed change (allocating its seq) and reading it back
 //! as events or as field history.
 
-use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use std::sync::LazyLock;
 
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::field::format_timestamp;

@@ -1,10 +1,10 @@
 //! `ChangeFeed` and `HealthCheck` over PostgreSQL: snapshots, catch-up, the head seq.
 
-use async_trait::async_trait;
-use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
+use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{self, PRODUCTION};

@@ -38,8 +38,4 @@ impl PgStore {
     pub fn new(pool: PgPool) -> Self {
         PgStore { pool }
     }
-
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
 }
