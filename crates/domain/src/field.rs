@@ -125,6 +125,21 @@ pub enum ValueProblem {
     TooLong,
     OutOfRange,
     NotAllowed,
+    /// PostgreSQL text and JSONB cannot hold U+0000.
+    NulCharacter,
+}
+
+/// PostgreSQL's dates and timestamps start at 4713 BC, but ISO years before 1 do not
+/// survive its text input; the time crate's end is 9999.
+const FIRST_YEAR: i32 = 1;
+
+fn has_nul(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 /// Brings `raw` to the canonical form of `ty`. `Null` passes; whether it is allowed is the
@@ -132,6 +147,9 @@ pub enum ValueProblem {
 pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
     if raw.is_null() {
         return Ok(Value::Null);
+    }
+    if has_nul(raw) {
+        return Err(ValueProblem::NulCharacter);
     }
     match ty {
         FieldType::Text => {
@@ -154,6 +172,9 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
         FieldType::Timestamp => {
             let s = raw.as_str().ok_or(ValueProblem::WrongType)?;
             let t = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| ValueProblem::WrongType)?;
+            if t.to_offset(UtcOffset::UTC).year() < FIRST_YEAR {
+                return Err(ValueProblem::OutOfRange);
+            }
             Ok(Value::from(format_timestamp(t)))
         }
         FieldType::Date => {
@@ -164,6 +185,9 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
             let d = Date::parse(day, format).map_err(|_| ValueProblem::WrongType)?;
             if s.len() > 10 && OffsetDateTime::parse(s, &Rfc3339).is_err() {
                 return Err(ValueProblem::WrongType);
+            }
+            if d.year() < FIRST_YEAR {
+                return Err(ValueProblem::OutOfRange);
             }
             Ok(Value::from(d.format(format).map_err(|_| ValueProblem::WrongType)?))
         }
@@ -237,5 +261,22 @@ mod tests {
         assert_eq!(normalize(FieldType::Ref("ccu"), &json!("nope")), Err(ValueProblem::WrongType));
         assert_eq!(normalize(FieldType::Date, &json!("2026-13-01")), Err(ValueProblem::WrongType));
         assert_eq!(normalize(FieldType::Date, &json!("2026-02-12T00:00:00Z")).unwrap(), json!("2026-02-12"));
+    }
+
+    #[test]
+    fn rejects_what_postgresql_cannot_store() {
+        assert_eq!(normalize(FieldType::Text, &json!("a\u{0}b")), Err(ValueProblem::NulCharacter));
+        assert_eq!(normalize(FieldType::Json, &json!({"k": ["\u{0}"]})), Err(ValueProblem::NulCharacter));
+        assert_eq!(normalize(FieldType::Json, &json!({"\u{0}": 1})), Err(ValueProblem::NulCharacter));
+        assert_eq!(normalize(FieldType::Date, &json!("0000-01-01")), Err(ValueProblem::OutOfRange));
+        assert_eq!(
+            normalize(FieldType::Timestamp, &json!("0000-06-01T00:00:00Z")),
+            Err(ValueProblem::OutOfRange)
+        );
+        // Valid in its own offset, but year 0 in UTC.
+        let shifted = json!("0001-01-01T00:30:00+01:00");
+        assert_eq!(normalize(FieldType::Timestamp, &shifted), Err(ValueProblem::OutOfRange));
+        assert_eq!(normalize(FieldType::Date, &json!("0001-01-01")).unwrap(), json!("0001-01-01"));
+        assert_eq!(normalize(FieldType::Date, &json!("9999-12-31")).unwrap(), json!("9999-12-31"));
     }
 }

@@ -175,8 +175,13 @@ fn value_error(kind: &EntityKind, i: usize, problem: ValueProblem) -> FieldError
         ValueProblem::TooLong => {
             ("too_long", format!("{} is longer than {} characters", def.name, crate::field::MAX_TEXT_CHARS))
         }
-        ValueProblem::OutOfRange => ("out_of_range", format!("{} must fit in a 32-bit integer", def.name)),
+        ValueProblem::OutOfRange => {
+            ("out_of_range", format!("{} is out of range for {}", def.name, def.ty.describe()))
+        }
         ValueProblem::NotAllowed => ("invalid_value", format!("{} must be {}", def.name, def.ty.describe())),
+        ValueProblem::NulCharacter => {
+            ("invalid_value", format!("{} may not contain the NUL character (\\u0000)", def.name))
+        }
     };
     FieldError { field: def.name.into(), code, message }
 }
