@@ -47,6 +47,10 @@ pub enum SyncError {
     Invalid(#[from] ValidationError),
     #[error("events after seq {since} are no longer kept (oldest kept: {oldest}); load the snapshot")]
     ResyncRequired { since: i64, oldest: i64 },
+    #[error("{user} is not a member of this production")]
+    NoSuchMember { user: String },
+    #[error(transparent)]
+    Member(#[from] crate::access::MemberChangeError),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

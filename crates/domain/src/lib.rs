@@ -1,6 +1,7 @@
 //! The pure core of the sync server: entity types, validation, the field-level merge rules,
 //! change events, and the ports that storage and realtime implement. No I/O here.
 
+pub mod access;
 pub mod catalog;
 pub mod change;
 pub mod entity;
@@ -10,6 +11,7 @@ pub mod field;
 pub mod history;
 pub mod input;
 pub mod kind;
+pub mod member;
 pub mod merge;
 pub mod ports;
 

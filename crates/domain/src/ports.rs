@@ -6,11 +6,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use uuid::Uuid;
 
+use crate::access::Role;
 use crate::change::ChangeEvent;
 use crate::entity::Entity;
 use crate::error::SyncError;
 use crate::input::{CreateInput, UpdateInput};
 use crate::kind::EntityKind;
+use crate::member::{Member, MemberWrite};
 use crate::merge::Conflict;
 
 /// The user a write is attributed to, when known.
@@ -111,4 +113,49 @@ pub struct NoPublisher;
 
 impl ChangePublisher for NoPublisher {
     fn publish(&self, _events: &[ChangeEvent]) {}
+}
+
+/// Where a page of productions ends: the last item's creation time and id (keyset order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProductionCursor {
+    pub created_at: time::OffsetDateTime,
+    pub id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductionPage {
+    pub items: Vec<Entity>,
+    /// Present when more productions follow.
+    pub next: Option<ProductionCursor>,
+}
+
+/// Memberships and roles, and what each user may see.
+#[async_trait]
+pub trait MemberStore: Send + Sync {
+    /// The user's role in the production; `None` when not a member or no such production.
+    async fn role(&self, production: Uuid, user: &str) -> Result<Option<Role>, SyncError>;
+    async fn members(&self, production: Uuid) -> Result<Vec<Member>, SyncError>;
+    /// Adds the user or changes their role, with its change-log event (none when unchanged).
+    async fn set_member(
+        &self,
+        production: Uuid,
+        user: &str,
+        role: Role,
+        actor: Option<&str>,
+    ) -> Result<MemberWrite, SyncError>;
+    async fn remove_member(
+        &self,
+        production: Uuid,
+        user: &str,
+        actor: Option<&str>,
+    ) -> Result<MemberWrite, SyncError>;
+    /// Every production the user is a member of.
+    async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError>;
+    /// Productions `visible_to` is a member of (`None`: all), oldest first, after `after`.
+    async fn productions(
+        &self,
+        visible_to: Option<&str>,
+        after: Option<ProductionCursor>,
+        limit: i64,
+    ) -> Result<ProductionPage, SyncError>;
 }
