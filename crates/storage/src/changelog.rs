@@ -8,6 +8,7 @@ use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
+use prodsync_domain::member::{MemberChange, MEMBER};
 use prodsync_domain::merge::BaseValues;
 use prodsync_domain::{Change, ChangeEvent, EntityKind, EventPayload, SyncError};
 use serde_json::Value;
@@ -47,20 +48,44 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
 
 pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
-    let (production_id, kind, id, action, at) =
-        (change.entity.production_id, change.entity.kind.name, change.entity.id, change.action, change.at);
-    let mut event = change.into_event(0);
+    let (kind, id, at) = (change.entity.kind.name, change.entity.id, change.at);
+    let event = change.into_event(0);
+    append_event(conn, kind, id, at, &diff, event).await
+}
+
+/// A membership change: in the production's stream like any entity change.
+pub async fn append_member(
+    conn: &mut AsyncPgConnection,
+    change: MemberChange,
+) -> Result<ChangeEvent, DbError> {
+    let diff = change.diff_json();
+    let (id, at) = (change.member.id, change.at);
+    let event = change.into_event(0);
+    append_event(conn, MEMBER, id, at, &diff, event).await
+}
+
+/// Writes `event` (its seq still 0) to the log and gives it the seq it got.
+async fn append_event(
+    conn: &mut AsyncPgConnection,
+    kind: &str,
+    id: Uuid,
+    at: time::OffsetDateTime,
+    diff: &Value,
+    mut event: ChangeEvent,
+) -> Result<ChangeEvent, DbError> {
+    let production_id = event.production_id();
+    let action = event.event.rsplit(':').next().unwrap_or_default().to_owned();
     let p = &event.data;
     let row = stmt(&APPEND)
         .bind::<SqlUuid, _>(production_id)
         .bind::<Text, _>(kind)
         .bind::<SqlUuid, _>(id)
-        .bind::<Text, _>(action.as_str())
+        .bind::<Text, _>(action)
         .bind::<BigInt, _>(p.version)
         .bind::<Nullable<Text>, _>(p.user_id.as_deref())
         .bind::<Timestamptz, _>(at)
         .bind::<Array<Text>, _>(&p.changed_fields)
-        .bind::<Jsonb, _>(&diff)
+        .bind::<Jsonb, _>(diff)
         .bind::<Jsonb, _>(&p.data)
         .get_result::<SeqRow>(conn)
         .await

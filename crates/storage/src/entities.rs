@@ -35,7 +35,11 @@ impl PgStore {
         self.pool.get().await.map_err(|e| DbError::Pool(e.to_string()))
     }
 
-    async fn retrying<T, F, Fut>(&self, kind: &'static EntityKind, mut attempt: F) -> Result<T, SyncError>
+    pub(crate) async fn retrying<T, F, Fut>(
+        &self,
+        kind: &'static EntityKind,
+        mut attempt: F,
+    ) -> Result<T, SyncError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, DbError>>,
@@ -208,6 +212,9 @@ async fn create_tx(
         .map_err(|e| production_missing(e, production_id))?;
     if inserted == 0 {
         return Err(SyncError::IdExists { kind: kind.name, id }.into());
+    }
+    if let Some(user) = actor.filter(|_| kind.is_production()) {
+        crate::members::add_creator(conn, id, user, at).await?;
     }
     let change =
         Change { action: Action::Created, entity: entity.clone(), changes, actor: actor.map(Into::into), at };

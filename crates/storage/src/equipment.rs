@@ -3,7 +3,7 @@
 
 use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
 use diesel::OptionalExtension;
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::equipment::{validate_ports, EQUIPMENT};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::{apply_update, new_entity, CreateInput, Entity, SyncError, UpdateInput};
@@ -90,26 +90,11 @@ impl EquipmentStore {
         actor: Option<&str>,
     ) -> Result<Entity, SyncError> {
         validate_ports(&input.patch.0)?;
+        // Read, merge and write under the row lock in one transaction, so two concurrent
+        // edits of one item each keep their fields.
         let run = async {
             let mut conn = self.store.conn().await?;
-            let row = stmt(&statements(&EQUIPMENT).lock)
-                .bind::<SqlUuid, _>(id)
-                .bind::<SqlUuid, _>(id)
-                .get_result::<RowJson>(&mut conn)
-                .await
-                .optional()?;
-            let current =
-                decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
-            let merged = apply_update(&current, &input, &Default::default(), actor, now())?;
-            if !merged.is_noop() {
-                stmt(&statements(&EQUIPMENT).update)
-                    .bind::<Jsonb, _>(merged.entity.to_row())
-                    .bind::<SqlUuid, _>(id)
-                    .execute(&mut conn)
-                    .await
-                    .map_err(|e| duplicate_model(e, &merged.entity))?;
-            }
-            Ok(merged.entity)
+            conn.transaction(async |c| update_tx(c, id, &input, actor).await).await
         };
         run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
     }
@@ -125,6 +110,31 @@ impl EquipmentStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
     }
+}
+
+async fn update_tx(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    input: &UpdateInput,
+    actor: Option<&str>,
+) -> Result<Entity, DbError> {
+    let row = stmt(&statements(&EQUIPMENT).lock)
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(id)
+        .get_result::<RowJson>(conn)
+        .await
+        .optional()?;
+    let current = decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
+    let merged = apply_update(&current, input, &Default::default(), actor, now())?;
+    if !merged.is_noop() {
+        stmt(&statements(&EQUIPMENT).update)
+            .bind::<Jsonb, _>(merged.entity.to_row())
+            .bind::<SqlUuid, _>(id)
+            .execute(conn)
+            .await
+            .map_err(|e| duplicate_model(e, &merged.entity))?;
+    }
+    Ok(merged.entity)
 }
 
 fn now() -> OffsetDateTime {

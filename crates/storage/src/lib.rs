@@ -10,6 +10,7 @@ mod db_error;
 mod entities;
 mod equipment;
 mod feed;
+mod members;
 mod migrate;
 mod pool;
 mod prepared;
@@ -28,7 +29,7 @@ use diesel_async::AsyncPgConnection;
 
 pub type PgPool = Pool<AsyncPgConnection>;
 
-/// The PostgreSQL adapter: implements `EntityStore`, `ChangeFeed` and `HealthCheck`.
+/// The PostgreSQL adapter: implements `EntityStore`, `ChangeFeed`, `MemberStore` and `HealthCheck`.
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,

@@ -1,0 +1,2 @@
+DROP INDEX productions_created_idx;
+DROP TABLE production_members;
