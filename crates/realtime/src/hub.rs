@@ -5,13 +5,14 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytestring::ByteString;
-use prodsync_domain::ports::{ChangeFeed, ChangePublisher};
-use prodsync_domain::ChangeEvent;
+use prodsync_domain::member::removed_user;
+use prodsync_domain::ports::{ChangeFeed, ChangePublisher, MemberStore};
+use prodsync_domain::{Action, ChangeEvent};
 use tokio::sync::mpsc::{self, error::TrySendError, UnboundedReceiver, UnboundedSender};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::room::{self, RoomMsg};
+use crate::room::{self, RoomEvent, RoomMsg};
 use crate::settings::RealtimeSettings;
 
 /// What a room or the hub hands to one socket's session. Pointer-sized, because every
@@ -23,8 +24,22 @@ pub(crate) enum Outgoing {
     /// The room took the join; everything after `head` follows as `Event`s.
     Joined(Box<JoinAnswer>),
     JoinFailed(Box<JoinFailure>),
-    /// A production-list event (created, updated, deleted of any production).
-    List(Arc<ByteString>),
+    /// A production-list event; the session shows it only if its user may see it.
+    List(Arc<ListDelivery>),
+    /// A member removal took this socket out of the production's room.
+    Removed(Uuid),
+}
+
+/// A `production:*` or `member:*` event, as the production-list room carries it.
+#[derive(Debug)]
+pub(crate) struct ListDelivery {
+    pub production_id: Uuid,
+    pub frame: ByteString,
+    /// For `member:*` events: the member it is about.
+    pub member: Option<String>,
+    /// For `production:created`: its creator, who can see it from now on.
+    pub creator: Option<String>,
+    pub action: Action,
 }
 
 #[derive(Debug)]
@@ -52,6 +67,8 @@ pub(crate) struct JoinFailure {
 #[derive(Clone, Debug)]
 pub(crate) struct Subscriber {
     pub id: u64,
+    /// Whose socket this is, so a member removal can find it.
+    pub user: Option<Arc<str>>,
     pub tx: mpsc::Sender<Outgoing>,
     pub overflow: Arc<Notify>,
 }
@@ -79,7 +96,10 @@ struct RoomEntry {
 struct Inner {
     rooms: Mutex<HashMap<Uuid, RoomEntry>>,
     list: Mutex<Vec<Subscriber>>,
+    /// Open sockets per user, for `max_sockets_per_user`.
+    sockets: Mutex<HashMap<Arc<str>, usize>>,
     feed: Arc<dyn ChangeFeed>,
+    members: Arc<dyn MemberStore>,
     settings: RealtimeSettings,
     ids: AtomicU64,
     connections: AtomicUsize,
@@ -107,12 +127,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Hub {
-    pub fn new(feed: Arc<dyn ChangeFeed>, settings: RealtimeSettings) -> Hub {
+    pub fn new(feed: Arc<dyn ChangeFeed>, members: Arc<dyn MemberStore>, settings: RealtimeSettings) -> Hub {
         Hub {
             inner: Arc::new(Inner {
                 rooms: Mutex::new(HashMap::new()),
                 list: Mutex::new(Vec::new()),
+                sockets: Mutex::new(HashMap::new()),
                 feed,
+                members,
                 settings,
                 ids: AtomicU64::new(1),
                 connections: AtomicUsize::new(0),
@@ -135,6 +157,31 @@ impl Hub {
 
     pub(crate) fn feed(&self) -> &Arc<dyn ChangeFeed> {
         &self.inner.feed
+    }
+
+    pub(crate) fn members(&self) -> &Arc<dyn MemberStore> {
+        &self.inner.members
+    }
+
+    /// Counts a new socket of `user`; `false` when the user already holds the most allowed.
+    pub(crate) fn admit(&self, user: &Arc<str>) -> bool {
+        let mut sockets = lock(&self.inner.sockets);
+        let n = sockets.entry(user.clone()).or_insert(0);
+        if *n >= self.inner.settings.max_sockets_per_user {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    pub(crate) fn release(&self, user: &Arc<str>) {
+        let mut sockets = lock(&self.inner.sockets);
+        if let Some(n) = sockets.get_mut(user) {
+            *n -= 1;
+            if *n == 0 {
+                sockets.remove(user);
+            }
+        }
     }
 
     pub(crate) fn next_id(&self) -> u64 {
@@ -209,7 +256,7 @@ impl ChangePublisher for Hub {
     fn publish(&self, events: &[ChangeEvent]) {
         for event in events {
             let production_id = event.production_id();
-            let to_list = event.event.starts_with("production:") && !lock(&self.inner.list).is_empty();
+            let to_list = for_list(event) && !lock(&self.inner.list).is_empty();
             let to_room = lock(&self.inner.rooms).contains_key(&production_id);
             if !to_list && !to_room {
                 continue;
@@ -222,12 +269,36 @@ impl ChangePublisher for Hub {
                 }
             };
             if to_list {
-                let shared = Arc::new(frame.clone());
+                let shared = Arc::new(list_delivery(event, frame.clone()));
                 lock(&self.inner.list).retain(|s| s.offer(Outgoing::List(shared.clone())));
             }
             if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
-                let _ = entry.tx.send(RoomMsg::Event { seq: event.seq(), frame });
+                let removes = removed_user(event).map(Arc::from);
+                let _ =
+                    entry.tx.send(RoomMsg::Event { seq: event.seq(), item: RoomEvent { frame, removes } });
             }
         }
+    }
+}
+
+/// The production list carries changes of productions and of memberships.
+fn for_list(event: &ChangeEvent) -> bool {
+    event.event.starts_with("production:") || event.event.starts_with("member:")
+}
+
+fn list_delivery(event: &ChangeEvent, frame: ByteString) -> ListDelivery {
+    let about = |key: &str| event.data.data.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let is_member = event.event.starts_with("member:");
+    let action = match event.event.rsplit(':').next() {
+        Some("created") => Action::Created,
+        Some("deleted") => Action::Deleted,
+        _ => Action::Updated,
+    };
+    ListDelivery {
+        production_id: event.production_id(),
+        frame,
+        member: if is_member { about("userId") } else { None },
+        creator: if !is_member && action == Action::Created { event.data.user_id.clone() } else { None },
+        action,
     }
 }

@@ -16,5 +16,5 @@ mod settings;
 
 pub use hub::{Hub, HubStats};
 pub use protocol::{close_codes, ClientFrame};
-pub use session::ws_handler;
+pub use session::upgrade;
 pub use settings::RealtimeSettings;

@@ -11,6 +11,8 @@ pub mod close_codes {
     pub const RESYNC: u16 = 4001;
     /// No frame (not even a pong) within the client timeout.
     pub const TIMEOUT: u16 = 4002;
+    /// RFC 6455: a frame larger than the server accepts.
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
 }
 
 /// What a client may send.

@@ -1,7 +1,8 @@
 //! One production's room: a task that owns its subscribers and releases events in seq order.
 
 use bytestring::ByteString;
-use prodsync_domain::SyncError;
+use prodsync_domain::member::removed_user;
+use prodsync_domain::{ChangeEvent, SyncError};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{sleep_until, Instant};
 use uuid::Uuid;
@@ -11,31 +12,61 @@ use std::sync::Arc;
 use crate::hub::{Delivery, Hub, JoinAnswer, JoinFailure, Outgoing, Subscriber};
 use crate::sequencer::Sequencer;
 
+/// One event as the room keeps it until its turn.
+#[derive(Debug)]
+pub(crate) struct RoomEvent {
+    pub frame: ByteString,
+    /// A member removal: this user's sockets leave the room here, and get nothing after.
+    pub removes: Option<Arc<str>>,
+}
+
+impl RoomEvent {
+    fn of(event: &ChangeEvent) -> Option<RoomEvent> {
+        let frame = ByteString::from(serde_json::to_string(event).ok()?);
+        Some(RoomEvent { frame, removes: removed_user(event).map(Arc::from) })
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum RoomMsg {
-    Event { seq: i64, frame: ByteString },
+    Event { seq: i64, item: RoomEvent },
     Join { sub: Subscriber, since: Option<i64> },
     Leave { id: u64 },
 }
 
 struct Room {
     production_id: Uuid,
-    order: Sequencer<ByteString>,
+    order: Sequencer<RoomEvent>,
     subs: Vec<Subscriber>,
 }
 
 impl Room {
-    fn release(&mut self, released: Vec<(i64, ByteString)>) {
-        for (seq, frame) in released {
+    fn release(&mut self, released: Vec<(i64, RoomEvent)>) {
+        for (seq, RoomEvent { frame, removes }) in released {
+            if let Some(user) = removes {
+                self.remove_user(&user);
+            }
             let delivery = Arc::new(Delivery { production_id: self.production_id, seq, frame });
             self.subs.retain(|s| s.offer(Outgoing::Event(delivery.clone())));
         }
     }
 
+    /// Takes a removed member's sockets out before the removal event goes to the others.
+    fn remove_user(&mut self, user: &str) {
+        let production_id = self.production_id;
+        self.subs.retain(|s| {
+            let theirs = s.user.as_deref() == Some(user);
+            if theirs {
+                s.offer(Outgoing::Removed(production_id));
+            }
+            !theirs
+        });
+    }
+
     fn handle(&mut self, msg: RoomMsg) {
         match msg {
-            RoomMsg::Event { seq, frame } => {
-                let released = self.order.offer(seq, frame);
+            RoomMsg::Event { seq, item } => {
+                let released = self.order.offer(seq, item);
                 self.release(released);
             }
             RoomMsg::Join { sub, since } => {
@@ -59,8 +90,8 @@ impl Room {
                 tracing::info!(production_id = %self.production_id, from = gap.start(), to = gap.end(),
                     filled = page.events.len(), "filled a gap in the live stream from the change log");
                 for event in page.events {
-                    if let Ok(s) = serde_json::to_string(&event) {
-                        let released = self.order.offer(event.seq(), ByteString::from(s));
+                    if let Some(item) = RoomEvent::of(&event) {
+                        let released = self.order.offer(event.seq(), item);
                         self.release(released);
                     }
                 }

@@ -1,19 +1,21 @@
 //! One WebSocket: reads client frames, writes what its rooms queue for it, replays missed
 //! events on join, pings, and closes itself when it is too slow or silent.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
 use bytestring::ByteString;
+use prodsync_domain::access::{decide, needs_membership, Identity, Operation, Verdict};
+use prodsync_domain::Action;
 use prodsync_domain::SyncError;
 use serde_json::json;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use crate::hub::{Hub, Outgoing, Subscriber};
+use crate::hub::{Hub, ListDelivery, Outgoing, Subscriber};
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
@@ -21,33 +23,80 @@ use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameE
 const CODEC_LIMIT: usize = 1024 * 1024;
 const REPLAY_PAGE: i64 = 1000;
 
-/// `GET /ws`: upgrades and starts the session task. The user comes from `X-User-Id` or,
-/// for browsers (which cannot set headers on a WebSocket), `?userId=`.
-pub async fn ws_handler(
-    req: HttpRequest,
+/// Upgrades `GET /ws` for an authenticated caller and starts the session task. The api
+/// crate established `who` (a header on a trusted network, a token otherwise); a user who
+/// already holds `max_sockets_per_user` sockets gets a 429 instead of a new one.
+pub fn upgrade(
+    req: &HttpRequest,
     body: web::Payload,
-    hub: web::Data<Hub>,
+    hub: &Hub,
+    who: Identity,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let user = user_of(&req);
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let user: Option<Arc<str>> = who.user_id.as_deref().map(Arc::from);
+    if let Some(u) = &user {
+        if !hub.admit(u) {
+            let limit = hub.settings().max_sockets_per_user;
+            tracing::warn!(user_id = %u, limit, "refused a socket: too many open for this user");
+            return Ok(HttpResponse::TooManyRequests().json(json!({
+                "error": "too_many_sockets",
+                "message": format!("at most {limit} open sockets per user; close one first"),
+                "details": {"limit": limit},
+            })));
+        }
+    }
+    let (response, session, stream) = match actix_ws::handle(req, body) {
+        Ok(parts) => parts,
+        Err(e) => {
+            if let Some(u) = &user {
+                hub.release(u);
+            }
+            return Err(e);
+        }
+    };
     let stream =
         stream.max_frame_size(CODEC_LIMIT).aggregate_continuations().max_continuation_size(CODEC_LIMIT);
-    let hub = hub.get_ref().clone();
+    let hub = hub.clone();
     let task = async move {
         hub.connected();
-        Conn::new(hub.clone(), session, user).run(stream).await;
+        Conn::new(hub.clone(), session, who, user.clone()).run(stream).await;
         hub.disconnected();
+        if let Some(u) = &user {
+            hub.release(u);
+        }
     };
     actix_web::rt::spawn(task);
     Ok(response)
 }
 
-fn user_of(req: &HttpRequest) -> Option<String> {
-    let header = req.headers().get("x-user-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("userId").cloned());
-    header.or(query).filter(|u| !u.is_empty() && u.len() <= 200 && !u.chars().any(char::is_control))
+/// Joins a socket may make: `burst` at once, then `per_second`.
+struct JoinBudget {
+    tokens: f64,
+    burst: f64,
+    per_second: f64,
+    at: Instant,
+}
+
+impl JoinBudget {
+    fn new(burst: u32, per_second: u32) -> JoinBudget {
+        JoinBudget {
+            tokens: f64::from(burst),
+            burst: f64::from(burst),
+            per_second: f64::from(per_second),
+            at: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.per_second).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return true;
+        }
+        false
+    }
 }
 
 /// Where this socket stands in one production.
@@ -65,23 +114,32 @@ enum Stop {
     Gone,
     TooSlow,
     Silent,
+    /// A frame over the codec's limit: close 1009 (RFC 6455 "message too big").
+    TooBig,
 }
 
 struct Conn {
     hub: Hub,
     session: Session,
-    user: Option<String>,
+    who: Identity,
+    user: Option<Arc<str>>,
     me: Subscriber,
     rx: mpsc::Receiver<Outgoing>,
     rooms: HashMap<Uuid, Membership>,
     in_list: bool,
+    /// Productions whose list events this socket may see; `None`: all (administrators).
+    visible: Option<HashSet<Uuid>>,
+    joins: JoinBudget,
 }
 
 impl Conn {
-    fn new(hub: Hub, session: Session, user: Option<String>) -> Conn {
-        let (tx, rx) = mpsc::channel(hub.settings().send_queue.max(1));
-        let me = Subscriber { id: hub.next_id(), tx, overflow: Arc::new(Notify::new()) };
-        Conn { hub, session, user, me, rx, rooms: HashMap::new(), in_list: false }
+    fn new(hub: Hub, session: Session, who: Identity, user: Option<Arc<str>>) -> Conn {
+        let settings = hub.settings();
+        let (tx, rx) = mpsc::channel(settings.send_queue.max(1));
+        let joins = JoinBudget::new(settings.join_burst, settings.joins_per_second);
+        let me = Subscriber { id: hub.next_id(), user: user.clone(), tx, overflow: Arc::new(Notify::new()) };
+        let visible = needs_membership(&who).then(HashSet::new);
+        Conn { hub, session, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins }
     }
 
     async fn run(mut self, mut stream: AggregatedMessageStream) {
@@ -97,6 +155,9 @@ impl Conn {
                 Some((close_codes::RESYNC, self.resync_reason()))
             }
             Stop::Silent => Some((close_codes::TIMEOUT, "no pong within the client timeout".to_owned())),
+            Stop::TooBig => {
+                Some((close_codes::MESSAGE_TOO_BIG, format!("frames are at most {CODEC_LIMIT} bytes")))
+            }
         };
         self.leave_all();
         let Some((code, reason)) = close else { return };
@@ -121,6 +182,7 @@ impl Conn {
                         last_heard = Instant::now();
                         self.on_message(msg).await
                     }
+                    Some(Err(e)) if is_too_big(&e) => Err(Stop::TooBig),
                     Some(Err(e)) => {
                         tracing::debug!(session = self.me.id, error = %e, "protocol error; dropping socket");
                         Err(Stop::Gone)
@@ -201,6 +263,21 @@ impl Conn {
                     };
                     return self.send(error_frame(&e, Some(production_id))).await;
                 }
+                if self.rooms.len() >= self.hub.settings().max_rooms_per_socket {
+                    let limit = self.hub.settings().max_rooms_per_socket;
+                    let e = FrameError {
+                        code: "too_many_rooms",
+                        message: format!("a socket may be in at most {limit} productions; leave one first"),
+                    };
+                    return self.send(error_frame(&e, Some(production_id))).await;
+                }
+                if !self.joins.take() {
+                    let e = FrameError {
+                        code: "rate_limited",
+                        message: "too many joins; wait a moment and join again".into(),
+                    };
+                    return self.send(error_frame(&e, Some(production_id))).await;
+                }
                 tracing::debug!(%production_id, user_id = ?self.user, ?since, "join-production");
                 self.rooms.insert(production_id, Membership::Joining);
                 self.hub.join(production_id, self.me.clone(), since);
@@ -214,8 +291,19 @@ impl Conn {
             }
             ClientFrame::JoinProductionList => {
                 if !self.in_list {
+                    // Registered before the memberships are read: a change committed
+                    // meanwhile waits in the queue and is applied after the read.
                     self.in_list = true;
                     self.hub.join_list(self.me.clone());
+                    if let Err(e) = self.load_visible().await {
+                        self.in_list = false;
+                        self.hub.leave_list(self.me.id);
+                        let e = FrameError {
+                            code: "unavailable",
+                            message: format!("cannot join the list now: {e}"),
+                        };
+                        return self.send(error_frame(&e, None)).await;
+                    }
                 }
                 self.send(frame("joined-production-list", json!({}))).await
             }
@@ -244,15 +332,58 @@ impl Conn {
                 let error = FrameError { code: f.code, message: f.message };
                 self.send(error_frame(&error, Some(f.production_id))).await
             }
-            Outgoing::List(frame) if self.in_list => self.send(ByteString::clone(&frame)).await,
+            Outgoing::List(d) if self.in_list => {
+                let shown = match &mut self.visible {
+                    None => true,
+                    Some(set) => list_shows(set, self.user.as_deref(), &d),
+                };
+                if shown {
+                    self.send(d.frame.clone()).await
+                } else {
+                    Ok(())
+                }
+            }
             Outgoing::List(_) => Ok(()),
+            Outgoing::Removed(production_id) => {
+                if self.rooms.remove(&production_id).is_none() {
+                    return Ok(());
+                }
+                tracing::info!(%production_id, user_id = ?self.user, session = self.me.id, "removed from production");
+                self.send(frame("removed-from-production", json!({"productionId": production_id}))).await?;
+                self.status().await
+            }
         }
+    }
+
+    /// The productions this user is a member of, for filtering the list room.
+    async fn load_visible(&mut self) -> Result<(), SyncError> {
+        let (Some(set), Some(user)) = (&mut self.visible, &self.user) else { return Ok(()) };
+        set.extend(self.hub.members().memberships(user).await?);
+        Ok(())
+    }
+
+    /// May this caller join? Asked after the room took the join, so that a removal
+    /// committed before this answer is seen here, and one after it reaches the room.
+    async fn may_join(&self, production_id: Uuid) -> Result<bool, SyncError> {
+        let role = match &self.user {
+            Some(user) if needs_membership(&self.who) => self.hub.members().role(production_id, user).await?,
+            _ => None,
+        };
+        Ok(decide(&self.who, role, Operation::Join) == Verdict::Allow)
     }
 
     /// The room took us at `head`: replay (since, head] from the change log, then live.
     async fn go_live(&mut self, production_id: Uuid, head: i64, since: Option<i64>) -> Result<(), Stop> {
         if !matches!(self.rooms.get(&production_id), Some(Membership::Joining)) {
             return Ok(()); // left before the room answered
+        }
+        match self.may_join(production_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                let e = SyncError::NotFound { kind: "production", id: production_id };
+                return self.refuse_join(production_id, since, e).await;
+            }
+            Err(e) => return self.refuse_join(production_id, since, e).await,
         }
         let mut cursor = since.unwrap_or(head);
         let mut replayed = 0;
@@ -302,6 +433,14 @@ impl Conn {
                     "message": "load GET /api/productions/:id/snapshot, then join with since = its seq"});
                 self.send(frame("resync-required", data)).await
             }
+            SyncError::NotFound { .. } => {
+                // Exactly what a production that does not exist answers (see room.rs).
+                let e = FrameError {
+                    code: "not_found",
+                    message: format!("production {production_id} does not exist"),
+                };
+                self.send(error_frame(&e, Some(production_id))).await
+            }
             other => {
                 let e = FrameError {
                     code: "replay_failed",
@@ -334,5 +473,37 @@ impl Conn {
         let mut reason = format!("too slow: resync from your last seq (last sent {})", seqs.join(","));
         reason.truncate(120);
         reason
+    }
+}
+
+/// Whether a list event reaches a non-administrator, keeping `visible` up to date: a
+/// membership of theirs shows (and adds or removes the production), a production they
+/// created shows, anything else only for productions they are a member of.
+fn list_shows(visible: &mut HashSet<Uuid>, me: Option<&str>, d: &ListDelivery) -> bool {
+    let pid = d.production_id;
+    if me.is_some() && d.member.as_deref() == me {
+        if d.action == Action::Deleted {
+            visible.remove(&pid);
+        } else {
+            visible.insert(pid);
+        }
+        return true;
+    }
+    if me.is_some() && d.creator.as_deref() == me {
+        visible.insert(pid);
+        return true;
+    }
+    let shown = visible.contains(&pid);
+    if shown && d.member.is_none() && d.action == Action::Deleted {
+        visible.remove(&pid);
+    }
+    shown
+}
+
+fn is_too_big(e: &ProtocolError) -> bool {
+    match e {
+        ProtocolError::Overflow => true,
+        ProtocolError::Io(io) => io.to_string().contains("maximum continuation size"),
+        _ => false,
     }
 }

@@ -16,6 +16,14 @@ pub struct RealtimeSettings {
     pub max_frame_bytes: usize,
     /// How long a cut-off socket gets to take its close frame before it is dropped.
     pub close_grace: Duration,
+    /// Productions one socket may be joined to at once.
+    pub max_rooms_per_socket: usize,
+    /// Sockets one user may hold open at once (anonymous sockets on a trusted network
+    /// are not counted).
+    pub max_sockets_per_user: usize,
+    /// Token bucket for `join-production`: this many at once, refilled at this rate.
+    pub join_burst: u32,
+    pub joins_per_second: u32,
 }
 
 impl Default for RealtimeSettings {
@@ -27,6 +35,10 @@ impl Default for RealtimeSettings {
             gap_timeout: Duration::from_millis(200),
             max_frame_bytes: 16 * 1024,
             close_grace: Duration::from_secs(5),
+            max_rooms_per_socket: 100,
+            max_sockets_per_user: 50,
+            join_burst: 20,
+            joins_per_second: 5,
         }
     }
 }
