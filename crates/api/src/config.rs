@@ -1,7 +1,8 @@
 //! Settings: built-in defaults, then `config/default.toml` (or `--config`), then
 //! `PRODSYNC_*` / `DATABASE_URL` environment variables, then command-line flags.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
@@ -24,6 +25,54 @@ pub struct Settings {
     pub ws_client_timeout_ms: u64,
     pub ws_send_queue: usize,
     pub ws_gap_timeout_ms: u64,
+    /// `none` (trusted network: X-User-Id) or `jwt` (bearer tokens, membership enforced).
+    pub auth_mode: AuthMode,
+    /// HS256 secret (jwt mode), or use `jwt_public_key_file`.
+    pub jwt_secret: Option<Secret>,
+    /// PEM public key (RSA -> RS256, EC P-256 -> ES256, Ed25519 -> EdDSA).
+    pub jwt_public_key_file: Option<PathBuf>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    /// Browser origins allowed to call the API from other sites; none by default.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub cors_origins: Vec<String>,
+    pub ws_max_rooms_per_socket: usize,
+    pub ws_max_sockets_per_user: usize,
+    /// Joins a socket may make in a burst, refilled at `ws_joins_per_second`.
+    pub ws_join_burst: u32,
+    pub ws_joins_per_second: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    None,
+    Jwt,
+}
+
+/// A secret value: never printed, not even in debug output.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// `PRODSYNC_CORS_ORIGINS=https://a.example,https://b.example` or a TOML list.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        One(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(v) => v,
+        Either::One(s) => s.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -50,6 +99,16 @@ impl Default for Settings {
             ws_client_timeout_ms: 30_000,
             ws_send_queue: 1024,
             ws_gap_timeout_ms: 200,
+            auth_mode: AuthMode::None,
+            jwt_secret: None,
+            jwt_public_key_file: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            cors_origins: Vec::new(),
+            ws_max_rooms_per_socket: 100,
+            ws_max_sockets_per_user: 50,
+            ws_join_burst: 20,
+            ws_joins_per_second: 5,
         }
     }
 }
@@ -75,8 +134,31 @@ impl Settings {
             client_timeout: Duration::from_millis(self.ws_client_timeout_ms.max(10)),
             send_queue: self.ws_send_queue.max(1),
             gap_timeout: Duration::from_millis(self.ws_gap_timeout_ms),
+            max_rooms_per_socket: self.ws_max_rooms_per_socket.max(1),
+            max_sockets_per_user: self.ws_max_sockets_per_user.max(1),
+            join_burst: self.ws_join_burst.max(1),
+            joins_per_second: self.ws_joins_per_second.max(1),
             ..Default::default()
         }
+    }
+
+    /// The keys settings files and `PRODSYNC_*` variables may name.
+    pub fn keys() -> Vec<String> {
+        match serde_json::to_value(Settings::default()) {
+            Ok(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `PRODSYNC_*` variables that name no setting (scripts use some for themselves, such
+    /// as `PRODSYNC_PG_PORT`): ignored, and reported so a typo does not go unnoticed.
+    pub fn unknown_env_vars() -> Vec<String> {
+        let keys = Settings::keys();
+        std::env::vars()
+            .filter_map(|(k, _)| k.strip_prefix("PRODSYNC_").map(str::to_ascii_lowercase))
+            .filter(|k| !keys.contains(k))
+            .map(|k| format!("PRODSYNC_{}", k.to_ascii_uppercase()))
+            .collect()
     }
 
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Settings, String> {
@@ -88,7 +170,10 @@ impl Settings {
         }
         figment = figment
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("PRODSYNC_"))
+            .merge(
+                Env::prefixed("PRODSYNC_")
+                    .filter(|k| Settings::keys().iter().any(|known| k == known.as_str())),
+            )
             .merge(Serialized::defaults(overrides));
         figment.extract().map_err(|e| format!("invalid configuration: {e}"))
     }
@@ -119,6 +204,25 @@ mod tests {
         assert_eq!((s.port, s.pool_size, s.bind.as_str()), (5000, 3, "0.0.0.0"));
         std::fs::write(&file, "prot = 4000\n").unwrap();
         assert!(Settings::load(Some(&file), &Overrides::default()).unwrap_err().contains("prot"));
+    }
+
+    #[test]
+    fn cors_origins_come_as_a_list_or_comma_separated() {
+        let dir = std::env::temp_dir().join(format!("prodsync-cors-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "cors_origins = \"https://a.example, https://b.example\"\n").unwrap();
+        let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!(s.cors_origins, vec!["https://a.example", "https://b.example"]);
+        std::fs::write(&file, "cors_origins = [\"https://c.example\"]\nauth_mode = \"jwt\"\n").unwrap();
+        let s = Settings::load(Some(&file), &Overrides::default()).unwrap();
+        assert_eq!((s.cors_origins, s.auth_mode), (vec!["https://c.example".to_owned()], AuthMode::Jwt));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings { jwt_secret: Some(Secret("hunter2".into())), ..Default::default() };
+        assert!(!format!("{s:?}").contains("hunter2"));
     }
 
     #[test]

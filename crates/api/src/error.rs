@@ -3,6 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use prodsync_domain::access::MemberChangeError;
 use prodsync_domain::SyncError;
 use serde_json::{json, Value};
 
@@ -27,6 +28,11 @@ impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)
     }
+
+    /// What a non-member sees: exactly what a production that does not exist looks like.
+    pub fn production_not_found(id: uuid::Uuid) -> Self {
+        SyncError::NotFound { kind: "production", id }.into()
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -41,11 +47,21 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, status = self.status.as_u16(), "{}", self.message);
+        let mut res = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
         }
-        HttpResponse::build(self.status)
-            .json(json!({"error": self.code, "message": self.message, "details": self.details}))
+        if !self.status.is_server_error() {
+            return res.json(json!({"error": self.code, "message": self.message, "details": self.details}));
+        }
+        // The cause stays in the log; the client gets the id to quote.
+        let request_id = crate::request_id::current();
+        tracing::error!(code = self.code, status = self.status.as_u16(), request_id = ?request_id, "{}", self.message);
+        let message = match self.code {
+            "database_unavailable" => "the database is unreachable; nothing was changed, try again shortly",
+            _ => "internal error; nothing is known to have changed. Quote the request id when reporting it",
+        };
+        res.json(json!({"error": self.code, "message": message, "details": {"requestId": request_id}}))
     }
 }
 
@@ -82,11 +98,14 @@ impl From<SyncError> for ApiError {
             }
             SyncError::ResyncRequired { since, oldest } => ApiError::new(S::GONE, "resync_required", message)
                 .with_details(json!({"since": since, "oldestSeq": oldest})),
-            SyncError::Unavailable(_) => ApiError::new(
-                S::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "the database is unreachable; nothing was changed, try again shortly",
-            ),
+            SyncError::NoSuchMember { user } => ApiError::new(S::NOT_FOUND, "member_not_found", message)
+                .with_details(json!({"field": "userId", "userId": user})),
+            SyncError::Member(MemberChangeError::LastOwner) => {
+                ApiError::new(S::CONFLICT, "last_owner", message).with_details(json!({"field": "role"}))
+            }
+            SyncError::Unavailable(_) => {
+                ApiError::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message)
+            }
             SyncError::Internal(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
         }
     }

@@ -1,8 +1,11 @@
 //! The deployable server: REST routes over the domain's ports, config, wiring.
 
+pub mod access;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod request;
+pub mod request_id;
 pub mod routes;
 pub mod server;
 pub mod state;

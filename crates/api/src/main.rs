@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use prodsync_api::config::{Overrides, Settings};
-use prodsync_api::{server, telemetry};
+use prodsync_api::{auth, server, telemetry};
 
 #[derive(Parser)]
 #[command(name = "prodsync", version, about = "Real-time sync server for collaborative production planning")]
@@ -23,6 +24,54 @@ enum Command {
     Serve(Flags),
     /// Apply pending migrations and exit.
     Migrate(Flags),
+    /// Print an HS256 token signed with the configured jwt_secret, for local trials.
+    Token(TokenArgs),
+}
+
+#[derive(Args)]
+struct TokenArgs {
+    /// The user id (the `sub` claim).
+    #[arg(long)]
+    sub: String,
+    /// The display name (the `name` claim).
+    #[arg(long)]
+    name: Option<String>,
+    /// Make the user an administrator (`roles: ["admin"]`).
+    #[arg(long)]
+    admin: bool,
+    /// How long the token is valid: 90s, 30m, 12h or 7d.
+    #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+    ttl: Duration,
+}
+
+fn parse_ttl(raw: &str) -> Result<Duration, String> {
+    let (digits, unit) = raw.split_at(raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{raw:?}: expected a number and s, m, h or d"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("{raw:?}: the unit must be s, m, h or d")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn token(settings: &Settings, args: &TokenArgs) -> ExitCode {
+    let Some(secret) = &settings.jwt_secret else {
+        eprintln!("prodsync token: set PRODSYNC_JWT_SECRET (the same secret the server verifies with)");
+        return ExitCode::from(2);
+    };
+    match auth::mint(&secret.0, &args.sub, args.name.as_deref(), args.admin, args.ttl) {
+        Ok(t) => {
+            println!("{t}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("prodsync token: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Flags beat PRODSYNC_* environment variables, which beat the settings file.
@@ -45,12 +94,14 @@ struct Flags {
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (Command::Serve(flags) | Command::Migrate(flags)) = &cli.command;
-    let overrides = Overrides {
-        bind: flags.bind.clone(),
-        port: flags.port,
-        database_url: flags.database_url.clone(),
-        log_level: flags.log_level.clone(),
+    let overrides = match &cli.command {
+        Command::Serve(flags) | Command::Migrate(flags) => Overrides {
+            bind: flags.bind.clone(),
+            port: flags.port,
+            database_url: flags.database_url.clone(),
+            log_level: flags.log_level.clone(),
+        },
+        Command::Token(_) => Overrides::default(),
     };
     let settings = match Settings::load(cli.config.as_deref(), &overrides) {
         Ok(s) => s,
@@ -59,10 +110,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Token(args) = &cli.command {
+        return token(&settings, args);
+    }
     telemetry::init(&settings.log_level, settings.log_format);
     let result = match cli.command {
         Command::Serve(_) => server::serve(settings).await,
-        Command::Migrate(_) => server::migrate_with_retry(&settings, std::time::Duration::ZERO).await,
+        Command::Migrate(_) => server::migrate_with_retry(&settings, Duration::ZERO).await,
+        Command::Token(_) => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,14 +4,17 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use actix_cors::Cors;
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpServer};
-use prodsync_domain::ports::ChangeFeed;
-use prodsync_realtime::{ws_handler, Hub};
+use prodsync_domain::ports::{ChangeFeed, MemberStore};
+use prodsync_realtime::Hub;
 use prodsync_storage::{connect, run_migrations, EquipmentStore, PgStore, PoolSettings};
 
-use crate::config::Settings;
+use crate::auth::Authenticator;
+use crate::config::{AuthMode, Settings};
 use crate::request::json_config;
+use crate::request_id;
 use crate::routes;
 use crate::state::AppState;
 
@@ -31,8 +34,12 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     })?;
     let store = PgStore::new(pool);
     let feed: Arc<dyn ChangeFeed> = Arc::new(store.clone());
-    let hub = Hub::new(feed.clone(), settings.realtime());
+    let members: Arc<dyn MemberStore> = Arc::new(store.clone());
+    let hub = Hub::new(feed.clone(), members.clone(), settings.realtime());
+    let auth = Arc::new(Authenticator::from_settings(settings)?);
     let state = AppState {
+        members,
+        auth,
         entities: Arc::new(store.clone()),
         feed,
         health: Arc::new(store.clone()),
@@ -49,24 +56,14 @@ pub fn http_server(
     settings: &Settings,
 ) -> std::io::Result<Server> {
     let (state, hub) = (services.state.clone(), services.hub.clone());
+    let origins = settings.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(hub.clone()))
-            .route("/ws", web::get().to(ws_handler))
             .app_data(json_config())
-            .wrap_fn(|req, srv| {
-                let started = Instant::now();
-                let (method, path) = (req.method().clone(), req.path().to_owned());
-                let user = req.headers().get("x-user-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let fut = srv.call(req);
-                async move {
-                    let res = fut.await?;
-                    tracing::debug!(%method, %path, status = res.status().as_u16(), user_id = ?user,
-                        elapsed_us = started.elapsed().as_micros() as u64, "request");
-                    Ok(res)
-                }
-            })
+            .wrap(cors(&origins))
+            .wrap_fn(|req, srv| request_id::Context::of(&req).run(srv.call(req)))
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })
@@ -77,6 +74,46 @@ pub fn http_server(
     .listen(listener)?;
     let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
     Ok(server.shutdown_timeout(5).run())
+}
+
+/// Browsers on the listed origins may call the API; so may pages served by this server
+/// itself (a same-origin request still carries `Origin` on writes). Any other origin gets
+/// no CORS headers, so the browser keeps the response from its page.
+fn cors(origins: &[String]) -> Cors {
+    let allowed: Vec<String> = origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect();
+    Cors::default()
+        .allowed_origin_fn(move |origin, head| {
+            let origin = origin.to_str().unwrap_or_default();
+            let host = head.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or_default();
+            let same_origin =
+                origin.split_once("://").is_some_and(|(_, rest)| !host.is_empty() && rest == host);
+            same_origin || allowed.iter().any(|a| a == origin)
+        })
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "idempotency-key",
+            "x-user-id",
+            "x-user-name",
+            "x-request-id",
+        ])
+        .expose_headers(["x-request-id", "x-next-cursor", "link", "www-authenticate", "idempotency-replayed"])
+        .max_age(3600)
+}
+
+/// Says loudly when nothing stands between the network and the data.
+fn warn_if_open(settings: &Settings) {
+    let loopback = matches!(settings.bind.as_str(), "127.0.0.1" | "::1" | "localhost");
+    if settings.auth_mode == AuthMode::None && !loopback {
+        tracing::warn!(bind = %settings.bind,
+            "auth_mode = none while listening beyond loopback: anyone who can reach this port can read, \
+             change and delete every production. Use auth_mode = jwt (docs/security.md) unless this network is trusted");
+    }
+    for var in Settings::unknown_env_vars() {
+        tracing::warn!(%var, "ignoring an environment variable that names no setting");
+    }
 }
 
 /// Applies migrations, retrying while the database is not yet reachable (a container
@@ -117,6 +154,7 @@ pub fn spawn_retention(store: PgStore, keep: i64, every: Duration) {
 }
 
 pub async fn serve(settings: Settings) -> Result<(), String> {
+    warn_if_open(&settings);
     migrate_with_retry(&settings, Duration::from_secs(60)).await?;
     let services = services(&settings)?;
     spawn_retention(
@@ -126,6 +164,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     );
     let addr = format!("{}:{}", settings.bind, settings.port);
     let listener = TcpListener::bind(&addr).map_err(|e| format!("binding {addr}: {e}"))?;
-    tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size, "listening");
+    tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size,
+        auth_mode = ?settings.auth_mode, cors_origins = ?settings.cors_origins, "listening");
     http_server(&services, listener, &settings).map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
 }

@@ -3,7 +3,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use prodsync_domain::ports::{ChangeFeed, ChangePublisher, EntityStore, HealthCheck, Updated, Written};
+use prodsync_domain::member::MemberWrite;
+use prodsync_domain::ports::{
+    ChangeFeed, ChangePublisher, EntityStore, HealthCheck, MemberStore, Updated, Written,
+};
 use prodsync_domain::{ChangeEvent, SyncError};
 use prodsync_storage::EquipmentStore;
 
@@ -16,6 +19,8 @@ pub struct AppState {
     pub health: Arc<dyn HealthCheck>,
     pub publisher: Arc<dyn ChangePublisher>,
     pub equipment: EquipmentStore,
+    pub members: Arc<dyn MemberStore>,
+    pub auth: Arc<crate::auth::Authenticator>,
 }
 
 /// The result of a committed write, with the events it produced.
@@ -24,6 +29,12 @@ pub trait Committed {
 }
 
 impl Committed for Written {
+    fn events(&self) -> &[ChangeEvent] {
+        &self.events
+    }
+}
+
+impl Committed for MemberWrite {
     fn events(&self) -> &[ChangeEvent] {
         &self.events
     }

@@ -1,13 +1,15 @@
 //! The global equipment library.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
+use prodsync_domain::access::GlobalOperation;
 use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
 use prodsync_domain::{parse_create, parse_update, Entity};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::access::{authorize_global, Caller};
 use crate::error::ApiError;
-use crate::request::{actor, parse_id};
+use crate::request::parse_id;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -17,8 +19,10 @@ pub struct ListQuery {
 
 pub async fn list(
     state: web::Data<AppState>,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    authorize_global(&caller, GlobalOperation::ReadEquipment)?;
     if let Some(c) = query.category.as_deref().filter(|c| !CATEGORIES.contains(c)) {
         return Err(ApiError::bad_request(
             "invalid_query",
@@ -30,34 +34,46 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(items.iter().map(Entity::to_json).collect::<Vec<_>>()))
 }
 
-pub async fn get(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    authorize_global(&caller, GlobalOperation::ReadEquipment)?;
     let id = parse_id("id", &path)?;
     Ok(HttpResponse::Ok().json(state.equipment.get(id).await?.to_json()))
 }
 
 pub async fn create(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    caller: Caller,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
+    authorize_global(&caller, GlobalOperation::ChangeEquipment)?;
     let input = parse_create(&EQUIPMENT, &body)?;
-    let user = actor(&req)?;
+    let user = caller.actor();
     Ok(HttpResponse::Created().json(state.equipment.create(input, user.as_deref()).await?.to_json()))
 }
 
 pub async fn update(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    caller: Caller,
     path: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
+    authorize_global(&caller, GlobalOperation::ChangeEquipment)?;
     let id = parse_id("id", &path)?;
     let input = parse_update(&EQUIPMENT, &body)?;
-    let user = actor(&req)?;
+    let user = caller.actor();
     Ok(HttpResponse::Ok().json(state.equipment.update(id, input, user.as_deref()).await?.to_json()))
 }
 
-pub async fn delete(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    authorize_global(&caller, GlobalOperation::ChangeEquipment)?;
     let id = parse_id("id", &path)?;
     state.equipment.delete(id).await?;
     Ok(HttpResponse::Ok().json(json!({"id": id, "deleted": true})))

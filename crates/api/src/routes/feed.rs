@@ -5,15 +5,22 @@ use prodsync_domain::catalog::PRODUCTION_ENTITIES;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::access::{authorize, Caller};
 use crate::error::ApiError;
 use crate::request::parse_id;
 use crate::state::AppState;
+use prodsync_domain::access::Operation;
 
 const DEFAULT_LIMIT: i64 = 1000;
 const MAX_LIMIT: i64 = 10_000;
 
-pub async fn snapshot(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn snapshot(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
+    authorize(&state, &caller, pid, Operation::Read).await?;
     let snap = state.feed.snapshot(pid).await?;
     let mut groups: Map<String, Value> =
         PRODUCTION_ENTITIES.iter().map(|k| (k.path.to_owned(), Value::Array(Vec::new()))).collect();
@@ -35,7 +42,7 @@ pub struct ChangesQuery {
     limit: Option<String>,
 }
 
-fn number(
+pub(crate) fn number(
     name: &str,
     raw: Option<&str>,
     default: i64,
@@ -54,10 +61,12 @@ fn number(
 
 pub async fn changes(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<ChangesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
+    authorize(&state, &caller, pid, Operation::Read).await?;
     let since = number("since", query.since.as_deref(), 0, 0..=i64::MAX)?;
     let limit = number("limit", query.limit.as_deref(), DEFAULT_LIMIT, 1..=MAX_LIMIT)?;
     let page = state.feed.changes_since(pid, since, limit).await?;

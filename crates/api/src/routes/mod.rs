@@ -1,16 +1,19 @@
 //! The HTTP surface. One module per resource; handlers parse, call a port, shape JSON.
 
+mod directory;
 mod entities;
 mod equipment;
-mod feed;
+pub(crate) mod feed;
 mod health;
+mod members;
+mod ws;
 
 use actix_web::{web, HttpResponse};
 
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health::health)).service(
+    cfg.route("/health", web::get().to(health::health)).route("/ws", web::get().to(ws::ws)).service(
         web::scope("/api")
             .route("/equipment", web::get().to(equipment::list))
             .route("/equipment", web::post().to(equipment::create))
@@ -21,7 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::patch().to(equipment::update))
                     .route(web::delete().to(equipment::delete)),
             )
-            .route("/productions", web::get().to(entities::list_productions))
+            .route("/productions", web::get().to(directory::list_productions))
             .route("/productions", web::post().to(entities::create_production))
             .service(
                 web::resource("/productions/{pid}")
@@ -32,6 +35,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
             .route("/productions/{pid}/changes", web::get().to(feed::changes))
+            .route("/productions/{pid}/members", web::get().to(members::list))
+            .service(
+                web::resource("/productions/{pid}/members/{userId}")
+                    .route(web::put().to(members::put))
+                    .route(web::delete().to(members::delete)),
+            )
             .service(
                 web::resource("/productions/{pid}/{entity}")
                     .route(web::get().to(entities::list))
@@ -52,6 +61,6 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
         actix_web::http::StatusCode::NOT_FOUND,
         "not_found",
-        "no such route; see docs/protocol.md",
+        "no such route; the REST API is described at /api/docs (and docs/rest.md)",
     ))
 }

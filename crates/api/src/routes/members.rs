@@ -1,0 +1,90 @@
+//! A production's members: list (any member), add or change a role, remove (owners).
+//! Changes go through the change log and are published like entity changes; a removal
+//! takes the removed user's sockets out of the room at that point of the stream.
+
+use actix_web::{web, HttpResponse};
+use prodsync_domain::access::{Operation, Role};
+use serde_json::{json, Value};
+
+use crate::access::{authorize, Caller};
+use crate::auth::MAX_NAME_CHARS;
+use crate::error::ApiError;
+use crate::request::parse_id;
+use crate::state::AppState;
+
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let pid = parse_id("productionId", &path)?;
+    authorize(&state, &caller, pid, Operation::Read).await?;
+    Ok(HttpResponse::Ok().json(state.members.members(pid).await?))
+}
+
+fn user_id(raw: &str) -> Result<String, ApiError> {
+    let ok = !raw.is_empty() && raw.chars().count() <= MAX_NAME_CHARS && !raw.chars().any(char::is_control);
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(ApiError::bad_request("invalid_path", "userId must be printable text of at most 200 characters")
+            .with_details(json!({"field": "userId"})))
+    }
+}
+
+fn role(body: &Value) -> Result<Role, ApiError> {
+    let bad = |code| {
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            "the body must be {\"role\": \"viewer\" | \"editor\" | \"owner\"}",
+        )
+        .with_details(json!({"field": "role"}))
+    };
+    let Some(obj) = body.as_object() else { return Err(bad("invalid_body")) };
+    if let Some(extra) = obj.keys().find(|k| *k != "role") {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_field",
+            format!("{extra} is not a field of a membership; send only role"),
+        )
+        .with_details(json!({"field": extra})));
+    }
+    match obj.get("role") {
+        None | Some(Value::Null) => Err(bad("missing_field")),
+        Some(Value::String(s)) => Role::parse(s).ok_or_else(|| bad("invalid_value")),
+        Some(_) => Err(bad("invalid_type")),
+    }
+}
+
+pub async fn put(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (pid, user) = (parse_id("productionId", &path.0)?, user_id(&path.1)?);
+    let role = role(&body)?;
+    authorize(&state, &caller, pid, Operation::ManageMembers).await?;
+    let (members, actor) = (state.members.clone(), caller.actor());
+    let written =
+        state.commit(async move { members.set_member(pid, &user, role, actor.as_deref()).await }).await?;
+    tracing::info!(production_id = %pid, member = %written.member.user_id, role = role.as_str(),
+        by = ?caller.0.user_id, changed = !written.events.is_empty(), "membership set");
+    Ok(HttpResponse::Ok().json(written.member))
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (pid, user) = (parse_id("productionId", &path.0)?, user_id(&path.1)?);
+    authorize(&state, &caller, pid, Operation::ManageMembers).await?;
+    let (members, actor) = (state.members.clone(), caller.actor());
+    let written =
+        state.commit(async move { members.remove_member(pid, &user, actor.as_deref()).await }).await?;
+    tracing::info!(production_id = %pid, member = %written.member.user_id, by = ?caller.0.user_id, "member removed");
+    Ok(HttpResponse::Ok().json(json!({"userId": written.member.user_id, "removed": true,
+        "seq": written.events.last().map(|e| e.seq())})))
+}
