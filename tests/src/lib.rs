@@ -61,6 +61,7 @@ impl TestServer {
         format!("{}/ws", self.base.replacen("http", "ws", 1))
     }
 
+    #[must_use = "check the status: a test that ignores it cannot fail"]
     pub async fn send(
         &self,
         method: &str,
@@ -79,16 +80,26 @@ impl TestServer {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    #[must_use = "check the status: a test that ignores it cannot fail"]
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.send("GET", path, "tester", None).await
     }
 
+    #[must_use = "check the status: a test that ignores it cannot fail"]
     pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         self.send("POST", path, "tester", Some(body)).await
     }
 
+    #[must_use = "check the status: a test that ignores it cannot fail"]
     pub async fn put(&self, path: &str, user: &str, body: &Value) -> (StatusCode, Value) {
         self.send("PUT", path, user, Some(body)).await
+    }
+
+    /// A write that must succeed; returns its body.
+    pub async fn ok(&self, method: &str, path: &str, user: &str, body: Option<&Value>) -> Value {
+        let (status, got) = self.send(method, path, user, body).await;
+        assert!(status.is_success(), "{method} {path} as {user}: {status} {got}");
+        got
     }
 
     /// Creates a production and returns its id.
@@ -162,5 +173,75 @@ impl TestServer {
     pub async fn head_seq(&self, pid: &str) -> i64 {
         let (_, page) = self.get(&format!("/api/productions/{pid}/changes?since=0&limit=1")).await;
         page["headSeq"].as_i64().expect("headSeq")
+    }
+}
+
+/// Polls `check` until it holds, failing after 10 s: for waiting on a state that no event
+/// announces (a server-side count), instead of sleeping a fixed time and hoping.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The secret the jwt-mode test servers verify with.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret";
+
+/// A token for `sub`, valid for an hour.
+pub fn token(sub: &str, admin: bool) -> String {
+    prodsync_api::auth::mint(JWT_SECRET, sub, Some(sub), admin, std::time::Duration::from_secs(3600))
+        .expect("token")
+}
+
+impl TestServer {
+    /// A server in `jwt` mode: bearer tokens, membership enforced.
+    pub async fn start_jwt(tweak: impl FnOnce(&mut Settings)) -> TestServer {
+        Self::start_tuned(|s| {
+            s.auth_mode = prodsync_api::config::AuthMode::Jwt;
+            s.jwt_secret = Some(prodsync_api::config::Secret(JWT_SECRET.into()));
+            tweak(s);
+        })
+        .await
+    }
+
+    /// A request with `Authorization: Bearer <token>` (none when `token` is empty).
+    #[must_use = "check the status: a test that ignores it cannot fail"]
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.http.request(method, self.url(path));
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request sent");
+        let status = res.status();
+        let text = res.text().await.expect("body read");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A call that must succeed; returns its body.
+    pub async fn call_ok(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> Value {
+        let (status, got) = self.call(method, path, token, body).await;
+        assert!(status.is_success(), "{method} {path}: {status} {got}");
+        got
+    }
+
+    /// The WebSocket URL with a token.
+    pub fn ws_url_with_token(&self, token: &str) -> String {
+        format!("{}?access_token={token}", self.ws_url())
     }
 }

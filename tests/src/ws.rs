@@ -26,6 +26,22 @@ impl WsClient {
         Self::connect_with_buffer(url, None).await
     }
 
+    /// The upgrade's HTTP status when the server refuses it.
+    pub async fn try_connect(url: &str) -> Result<WsClient, u16> {
+        let addr = url.trim_start_matches("ws://").split('/').next().expect("host:port").to_owned();
+        let stream = TcpStream::connect(addr).await.expect("tcp connect");
+        match client_async(url, stream).await {
+            Ok((socket, _)) => {
+                let mut c = WsClient { socket };
+                let status = c.expect_event("connection-status").await;
+                assert_eq!(status["status"], "connected");
+                Ok(c)
+            }
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => Err(res.status().as_u16()),
+            Err(e) => panic!("websocket handshake failed without an HTTP answer: {e}"),
+        }
+    }
+
     /// With a small receive buffer, a client that stops reading pushes back on the server
     /// after a few frames rather than after megabytes.
     pub async fn connect_with_buffer(url: &str, recv_buffer: Option<u32>) -> WsClient {

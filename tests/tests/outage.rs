@@ -1,7 +1,5 @@
 //! The database going away and coming back, through a proxy the test cuts and restores.
 
-use std::time::Duration;
-
 use prodsync_e2e::proxy::Proxy;
 use prodsync_e2e::test_db::{server_url, with_database, TestDatabase};
 use prodsync_e2e::TestServer;
@@ -42,15 +40,10 @@ async fn health_is_503_while_the_database_is_down_and_recovers() {
     );
 
     proxy.restore().await;
-    let mut healthy = false;
-    for _ in 0..50 {
-        if s.get("/health").await.0 == StatusCode::OK {
-            healthy = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(healthy, "the server did not recover");
+    prodsync_e2e::eventually("the server is healthy again", || async {
+        s.get("/health").await.0 == StatusCode::OK
+    })
+    .await;
     let mut created = StatusCode::SERVICE_UNAVAILABLE;
     for _ in 0..10 {
         created = s.post(&format!("/api/productions/{pid}/cameras"), &json!({"name": "Cam"})).await.0;

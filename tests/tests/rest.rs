@@ -159,7 +159,7 @@ async fn conflicts_are_reported_or_rejected_as_asked() {
     let pid = s.production("Gala").await;
     let cam = s.create(&pid, "cameras", json!({"name": "Cam 1", "note": "old"})).await;
     let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
-    s.put(&path, "ann", &json!({"version": 1, "note": "ann's"})).await;
+    s.ok("PUT", &path, "ann", Some(&json!({"version": 1, "note": "ann's"}))).await;
 
     // Reject mode, by header and by body: 409, and nothing written.
     let before = s.fingerprint().await;
@@ -255,6 +255,12 @@ async fn bad_input_is_a_4xx_with_a_stable_code_and_changes_nothing() {
         ("POST", cams.clone(), Some(r#"{"id": "nope", "name": "a"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_uuid", Some("id")),
         ("PUT", format!("/api/productions/{pid}"), Some(r#"{"status": "done"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", Some("status")),
         ("PUT", format!("/api/productions/{pid}/switchers/{}", Uuid::nil()), Some(r#"{"inputs": 3000000000}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "out_of_range", Some("inputs")),
+        // What PostgreSQL cannot store is bad input, not a 500.
+        ("PUT", format!("/api/productions/{pid}"), Some(r#"{"showName": "Gala\u0000"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", Some("showName")),
+        ("POST", "/api/productions".into(), Some(r#"{"showName": "\u0000", "client": "x"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", Some("showName")),
+        ("PUT", format!("/api/productions/{pid}"), Some(r#"{"showDate": "0000-01-01"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "out_of_range", Some("showDate")),
+        ("PUT", format!("/api/productions/{pid}"), Some(r#"{"loadIn": "0000-12-31T23:00:00Z"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "out_of_range", Some("loadIn")),
+        ("PUT", format!("/api/productions/{pid}/connections/{}", Uuid::nil()), Some(r#"{"signalPath": {"a\u0000": 1}}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value", Some("signalPath")),
         ("PUT", one.clone(), Some(r#"{"productionId": "6f1c1f43-2d5e-4a59-9d1a-6f6d8a9a0b11"}"#.into()), StatusCode::UNPROCESSABLE_ENTITY, "production_mismatch", Some("productionId")),
         ("GET", "/api/productions/not-a-uuid/cameras".into(), None, StatusCode::BAD_REQUEST, "invalid_uuid", Some("productionId")),
         ("PUT", format!("{cams}/123"), Some("{}".into()), StatusCode::BAD_REQUEST, "invalid_uuid", Some("id")),
@@ -286,8 +292,24 @@ async fn bad_input_is_a_4xx_with_a_stable_code_and_changes_nothing() {
     let res =
         s.http.put(s.url(&one)).header("if-match", "seven").json(&json!({"note": "x"})).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let res = s.http.put(s.url(&one)).header("x-user-id", "a\u{7}b").json(&json!({"note": "x"})).send().await;
-    assert!(res.map(|r| r.status().is_client_error()).unwrap_or(true), "control characters in X-User-Id");
+    // Header values a client can send but the server must refuse: non-ASCII bytes, too long.
+    let latin1 = reqwest::header::HeaderValue::from_bytes(b"caf\xe9").unwrap();
+    for value in [latin1, reqwest::header::HeaderValue::from_str(&"u".repeat(201)).unwrap()] {
+        let res = s
+            .http
+            .put(s.url(&one))
+            .header("x-user-id", value)
+            .json(&json!({"note": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let got: Value = res.json().await.unwrap();
+        assert_eq!(
+            (got["error"].as_str(), got["details"]["field"].as_str()),
+            (Some("invalid_header"), Some("X-User-Id"))
+        );
+    }
     assert_eq!(s.fingerprint().await, before, "bad input changed the database");
 }
 
@@ -405,8 +427,13 @@ async fn deleting_a_production_while_its_entities_are_written_never_gives_a_5xx(
             }
         });
         let ccu_path = format!("/api/productions/{pid}/ccus/{}", ccu["id"].as_str().unwrap());
+        let started_at = s.head_seq(&pid).await;
         let deleter = async {
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            // Start once the writers are under way, so the delete meets them mid-flight.
+            prodsync_e2e::eventually("the writers are writing", || async {
+                s.head_seq(&pid).await > started_at + 6
+            })
+            .await;
             // Clearing the CCU's references locks cameras the writers are updating.
             let ccu_gone = s.send("DELETE", &ccu_path, "boss", None).await;
             let production_gone = s.send("DELETE", &format!("/api/productions/{pid}"), "boss", None).await;
@@ -422,4 +449,70 @@ async fn deleting_a_production_while_its_entities_are_written_never_gives_a_5xx(
         }
         assert_eq!(s.get(&format!("/api/productions/{pid}")).await.0, StatusCode::NOT_FOUND);
     }
+}
+
+#[tokio::test]
+async fn a_cross_site_form_post_cannot_write_and_every_response_names_its_request() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let before = s.fingerprint().await;
+    for content_type in [Some("application/x-www-form-urlencoded"), Some("text/plain"), None] {
+        let mut req =
+            s.http.post(s.url(&format!("/api/productions/{pid}/cameras"))).body(r#"{"name": "Sneaky"}"#);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type:?}");
+        let got: Value = res.json().await.unwrap();
+        assert_eq!(got["error"], "unsupported_media_type");
+    }
+    assert_eq!(s.fingerprint().await, before);
+    // +json types are JSON too.
+    let res = s
+        .http
+        .post(s.url(&format!("/api/productions/{pid}/cameras")))
+        .header("content-type", "application/vnd.prodsync+json")
+        .body(r#"{"name": "Fine"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.headers().get("x-request-id").expect("a request id").to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32, "{id}");
+    // A client's own id is kept, so it can find its request in the server's log.
+    let res = s.http.get(s.url("/health")).header("x-request-id", "trace-42").send().await.unwrap();
+    assert_eq!(res.headers()["x-request-id"], "trace-42");
+}
+
+#[tokio::test]
+async fn browsers_on_listed_origins_may_call_and_others_get_no_cors_headers() {
+    let s = TestServer::start_tuned(|c| c.cors_origins = vec!["https://crew.example".into()]).await;
+    let preflight = |origin: &'static str| {
+        s.http
+            .request(reqwest::Method::OPTIONS, s.url("/api/productions"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type, idempotency-key")
+            .send()
+    };
+    let ok = preflight("https://crew.example").await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(ok.headers()["access-control-allow-origin"], "https://crew.example");
+    let evil = preflight("https://evil.example").await.unwrap();
+    assert!(evil.headers().get("access-control-allow-origin").is_none(), "{:?}", evil.headers());
+    let res =
+        s.http.get(s.url("/api/productions")).header("origin", "https://evil.example").send().await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    // A page this server serves itself is same-origin, whatever the list says.
+    let host = s.base.trim_start_matches("http://").to_owned();
+    let res = s
+        .http
+        .post(s.url("/api/productions"))
+        .header("origin", format!("http://{host}"))
+        .json(&json!({"showName": "Same origin", "client": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
 }
