@@ -204,7 +204,8 @@ mod tests {
     #[test]
     fn the_last_owner_stays() {
         let last = Err(MemberChangeError::LastOwner);
-        let table: [(&[&str], &str, Option<Role>, Result<(), MemberChangeError>); 7] = [
+        type Case<'a> = (&'a [&'a str], &'a str, Option<Role>, Result<(), MemberChangeError>);
+        let table: [Case; 7] = [
             (&["ann"], "ann", None, last.clone()),
             (&["ann"], "ann", Some(Role::Editor), last.clone()),
             (&["ann"], "ann", Some(Role::Owner), Ok(())),

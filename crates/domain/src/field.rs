@@ -132,6 +132,9 @@ pub enum ValueProblem {
 /// PostgreSQL's dates and timestamps start at 4713 BC, but ISO years before 1 do not
 /// survive its text input; the time crate's end is 9999.
 const FIRST_YEAR: i32 = 1;
+/// RFC 3339 has four-digit years: a timestamp that reaches year 10000 in UTC cannot be
+/// written back out.
+const LAST_YEAR: i32 = 9999;
 
 fn has_nul(v: &Value) -> bool {
     match v {
@@ -172,7 +175,9 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
         FieldType::Timestamp => {
             let s = raw.as_str().ok_or(ValueProblem::WrongType)?;
             let t = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| ValueProblem::WrongType)?;
-            if t.to_offset(UtcOffset::UTC).year() < FIRST_YEAR {
+            // `to_offset` panics past year 9999; the checked form says so instead.
+            let utc = t.checked_to_offset(UtcOffset::UTC).ok_or(ValueProblem::OutOfRange)?;
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&utc.year()) {
                 return Err(ValueProblem::OutOfRange);
             }
             Ok(Value::from(format_timestamp(t)))
@@ -278,5 +283,8 @@ mod tests {
         assert_eq!(normalize(FieldType::Timestamp, &shifted), Err(ValueProblem::OutOfRange));
         assert_eq!(normalize(FieldType::Date, &json!("0001-01-01")).unwrap(), json!("0001-01-01"));
         assert_eq!(normalize(FieldType::Date, &json!("9999-12-31")).unwrap(), json!("9999-12-31"));
+        // Year 9999 in its own offset, year 10000 in UTC.
+        let late = json!("9999-12-31T23:30:00-01:00");
+        assert_eq!(normalize(FieldType::Timestamp, &late), Err(ValueProblem::OutOfRange));
     }
 }
