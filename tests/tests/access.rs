@@ -280,8 +280,8 @@ async fn the_list_and_the_list_room_show_only_the_callers_productions() {
     let ids = |list: Value| -> Vec<String> {
         list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
     };
-    assert_eq!(ids(s.call_ok("GET", "/api/productions", &olga, None).await), [mine.clone()]);
-    assert_eq!(ids(s.call_ok("GET", "/api/productions", &nick, None).await), [theirs.clone()]);
+    assert_eq!(ids(s.call_ok("GET", "/api/productions", &olga, None).await), vec![mine.clone()]);
+    assert_eq!(ids(s.call_ok("GET", "/api/productions", &nick, None).await), vec![theirs.clone()]);
     assert_eq!(
         ids(s.call_ok("GET", "/api/productions", &token("ada", true), None).await),
         [mine.clone(), theirs.clone()]

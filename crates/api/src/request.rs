@@ -69,3 +69,17 @@ pub fn json_config() -> web::JsonConfig {
             api.into()
         })
 }
+
+/// Query strings that do not parse (a repeated key, a wrong type) in the common error shape.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request("invalid_query", format!("the query string does not parse: {err}")).into()
+    })
+}
+
+/// Path segments that do not parse, in the common error shape.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _req| {
+        ApiError::bad_request("invalid_path", format!("the path does not parse: {err}")).into()
+    })
+}

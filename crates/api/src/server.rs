@@ -13,10 +13,10 @@ use prodsync_storage::{connect, run_migrations, EquipmentStore, PgStore, PoolSet
 
 use crate::auth::Authenticator;
 use crate::config::{AuthMode, Settings};
-use crate::request::json_config;
-use crate::request_id;
+use crate::request::{json_config, path_config, query_config};
 use crate::routes;
 use crate::state::AppState;
+use crate::{openapi, request_id};
 
 /// Everything the server runs on, built from settings.
 pub struct Services {
@@ -62,8 +62,13 @@ pub fn http_server(
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(hub.clone()))
             .app_data(json_config())
+            .app_data(query_config())
+            .app_data(path_config())
             .wrap(cors(&origins))
             .wrap_fn(|req, srv| request_id::Context::of(&req).run(srv.call(req)))
+            // Before the /api scope, which would otherwise take these paths.
+            .service(openapi::swagger())
+            .route("/api/docs", web::get().to(openapi::docs_redirect))
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })

@@ -1,0 +1,574 @@
+//! The OpenAPI 3.1 document at `/api/openapi.json`, and Swagger UI at `/api/docs`.
+//!
+//! Entity schemas are generated from the same catalog declarations that validate requests
+//! and shape responses, and the route table below is the one `routes::configure` serves,
+//! so the document cannot drift from the code: an end-to-end test calls every documented
+//! operation and finds it served, and the fuzzer in CI (schemathesis) checks every
+//! response against the document.
+
+use serde_json::{json, Map, Value};
+use utoipa_swagger_ui::SwaggerUi;
+
+use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
+use prodsync_domain::field::{Access, FieldDef, FieldType, MAX_TEXT_CHARS};
+use prodsync_domain::EntityKind;
+
+pub const DOC_PATH: &str = "/api/openapi.json";
+
+/// Swagger UI (vendored: no download at build or run time) serving our document.
+pub fn swagger() -> SwaggerUi {
+    SwaggerUi::new("/api/docs/{_:.*}").external_url_unchecked(DOC_PATH, document())
+}
+
+/// `/api/docs` -> `/api/docs/`, where Swagger UI lives.
+pub async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect().insert_header(("location", "/api/docs/")).finish()
+}
+
+/// `checklist-item` -> `ChecklistItem`.
+fn pascal(name: &str) -> String {
+    name.split('-').map(|w| w[..1].to_uppercase() + &w[1..]).collect()
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn nullable(mut schema: Value, null: bool) -> Value {
+    if !null {
+        return schema;
+    }
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        values.push(Value::Null);
+    }
+    if let Some(Value::String(t)) = schema.get("type").cloned() {
+        schema["type"] = json!([t, "null"]);
+    }
+    schema
+}
+
+fn field_schema(ty: FieldType) -> Value {
+    match ty {
+        // PostgreSQL text cannot hold U+0000: such a string is a 422.
+        FieldType::Text => json!({"type": "string", "maxLength": MAX_TEXT_CHARS, "pattern": "^[^\\u0000]*$"}),
+        FieldType::Integer => {
+            json!({"type": "integer", "format": "int32", "minimum": i32::MIN, "maximum": i32::MAX})
+        }
+        FieldType::Number => json!({"type": "number"}),
+        FieldType::Bool => json!({"type": "boolean"}),
+        FieldType::Timestamp => json!({"type": "string", "format": "date-time"}),
+        FieldType::Date => json!({"type": "string", "format": "date"}),
+        FieldType::Uuid => json!({"type": "string", "format": "uuid"}),
+        FieldType::Ref(target) => {
+            json!({"type": "string", "format": "uuid", "description": format!("the id of a {target} of this production")})
+        }
+        FieldType::Json => json!({}),
+        FieldType::Enum(values) => json!({"type": "string", "enum": values}),
+    }
+}
+
+/// The library's port lists are JSON with a shape the domain checks (`validate_ports`).
+fn field_schema_of(kind: &EntityKind, f: &FieldDef) -> Value {
+    if kind.name == EQUIPMENT.name && matches!(f.name, "inputs" | "outputs") {
+        return json!({"type": "array", "items": {"type": "object", "required": ["type", "count"], "additionalProperties": false,
+            "properties": {"type": {"type": "string", "minLength": 1, "pattern": "^[^\\u0000]*$"},
+                "count": {"type": "integer", "minimum": 1, "maximum": 10000}, "label": {"type": ["string", "null"]}}}});
+    }
+    field_schema(f.ty)
+}
+
+fn entity_schema(kind: &EntityKind) -> Value {
+    let mut props = Map::new();
+    props.insert("id".into(), json!({"type": "string", "format": "uuid"}));
+    if kind.owned_by_production() {
+        props.insert("productionId".into(), json!({"type": "string", "format": "uuid"}));
+    }
+    for f in kind.fields {
+        props.insert(f.name.into(), nullable(field_schema_of(kind, f), true));
+    }
+    props.insert("version".into(), json!({"type": "integer", "minimum": 1}));
+    props.insert(
+        "fieldVersions".into(),
+        json!({"type": "object", "additionalProperties": {"type": "integer"},
+            "description": "field -> the entity version at which it was last written"}),
+    );
+    props.insert("lastModifiedBy".into(), json!({"type": ["string", "null"]}));
+    props.insert("createdAt".into(), json!({"type": "string", "format": "date-time"}));
+    props.insert("updatedAt".into(), json!({"type": "string", "format": "date-time"}));
+    let required: Vec<&String> = props.keys().collect();
+    json!({"type": "object", "properties": props, "required": required})
+}
+
+/// What a client may send: the writable fields, the ids, and the sync keys a client may
+/// echo back from an entity it loaded (ignored by the server).
+fn input_schema(kind: &EntityKind, create: bool) -> Value {
+    let writable: Vec<&FieldDef> = kind.fields.iter().filter(|f| f.access != Access::ServerSet).collect();
+    let mut props = Map::new();
+    props.insert("id".into(), json!({"type": ["string", "null"], "format": "uuid"}));
+    if kind.owned_by_production() {
+        props.insert("productionId".into(), json!({"type": ["string", "null"], "format": "uuid"}));
+    }
+    for f in &writable {
+        props.insert(f.name.into(), nullable(field_schema_of(kind, f), !f.is_required()));
+    }
+    props.insert(
+        "version".into(),
+        json!({"type": ["integer", "null"], "minimum": 1, "description": "the version you last saw: protects your edit from your own stale copy"}),
+    );
+    props.insert("onConflict".into(), json!({"enum": ["overwrite", "reject"]}));
+    for echoed in ["fieldVersions", "lastModifiedBy", "createdAt", "updatedAt"] {
+        props.insert(echoed.into(), json!({"description": "ignored: the server owns it"}));
+    }
+    let required: Vec<&str> =
+        if create { writable.iter().filter(|f| f.is_required()).map(|f| f.name).collect() } else { vec![] };
+    json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+}
+
+fn schemas() -> Map<String, Value> {
+    let mut s = Map::new();
+    s.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["error", "message", "details"], "properties": {
+            "error": {"type": "string", "description": "a stable code (docs/rest.md)"},
+            "message": {"type": "string", "description": "what to do"},
+            "details": {"type": "object", "description": "details.field names the field at fault"}}}),
+    );
+    s.insert(
+        "Conflict".into(),
+        json!({"type": "object", "required": ["field", "overwrittenValue", "overwrittenBy", "overwrittenAtVersion", "yourValue"],
+            "properties": {"field": {"type": "string"}, "overwrittenValue": {}, "overwrittenBy": {"type": ["string", "null"]},
+                "overwrittenAtVersion": {"type": "integer"}, "yourValue": {}}}),
+    );
+    s.insert(
+        "Event".into(),
+        json!({"type": "object", "required": ["event", "data"], "properties": {
+            "event": {"type": "string", "description": "{type}:created|updated|deleted, member:*"},
+            "data": {"type": "object", "required": ["data", "userId", "timestamp", "productionId", "seq", "version", "changedFields"],
+                "properties": {"data": {"type": "object"}, "userId": {"type": ["string", "null"]},
+                    "timestamp": {"type": "string", "format": "date-time"}, "productionId": {"type": "string", "format": "uuid"},
+                    "seq": {"type": "integer"}, "version": {"type": "integer"},
+                    "changedFields": {"type": "array", "items": {"type": "string"}}}}}}),
+    );
+    s.insert(
+        "Member".into(),
+        json!({"type": "object", "required": ["userId", "role", "addedBy", "addedAt"], "properties": {
+            "userId": {"type": "string"}, "role": {"enum": ["viewer", "editor", "owner"]},
+            "addedBy": {"type": ["string", "null"]}, "addedAt": {"type": "string", "format": "date-time"}}}),
+    );
+    s.insert(
+        "Deleted".into(),
+        json!({"type": "object", "required": ["id", "deleted"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "deleted": {"const": true}, "seq": {"type": ["integer", "null"]}}}),
+    );
+    for kind in PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION, &EQUIPMENT]) {
+        let name = pascal(kind.name);
+        s.insert(name.clone(), entity_schema(kind));
+        s.insert(format!("{name}Create"), input_schema(kind, true));
+        s.insert(format!("{name}Update"), input_schema(kind, false));
+        s.insert(
+            format!("{name}Updated"),
+            json!({"allOf": [schema_ref(&name), {"type": "object", "required": ["changedFields", "conflicts"], "properties": {
+                "changedFields": {"type": "array", "items": {"type": "string"}},
+                "conflicts": {"type": "array", "items": schema_ref("Conflict")}}}]}),
+        );
+    }
+    s
+}
+
+fn error_responses(codes: &[u16]) -> Map<String, Value> {
+    let describe = |c: u16| match c {
+        400 => "malformed request (path, query, header or JSON syntax)",
+        401 => "jwt mode: missing, malformed, expired or badly signed token",
+        403 => "a member without the role this needs",
+        404 => "no such production (or not a member of it), entity or route",
+        409 => "id conflict, version conflict (reject mode) or last owner",
+        410 => "resync_required: events after since are no longer kept; load the snapshot",
+        413 => "body over 1 MiB",
+        415 => "a body that is not application/json",
+        422 => "a body that does not fit; details.field names the field",
+        _ => "the database is unreachable; nothing was changed",
+    };
+    codes
+        .iter()
+        .map(|c| {
+            let body = json!({"description": describe(*c), "content": {"application/json": {"schema": schema_ref("Error")}}});
+            (c.to_string(), body)
+        })
+        .collect()
+}
+
+const READ_ERRORS: &[u16] = &[400, 401, 403, 404, 503];
+const CHANGES_ERRORS: &[u16] = &[400, 401, 403, 404, 410, 503];
+const WRITE_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 413, 415, 422, 503];
+
+struct Op {
+    method: &'static str,
+    id: String,
+    summary: String,
+    params: Vec<Value>,
+    body: Option<String>,
+    status: u16,
+    response: Value,
+    links: Option<Value>,
+}
+
+fn op(
+    method: &'static str,
+    id: impl Into<String>,
+    summary: impl Into<String>,
+    status: u16,
+    response: Value,
+) -> Op {
+    Op {
+        method,
+        id: id.into(),
+        summary: summary.into(),
+        params: vec![],
+        body: None,
+        status,
+        response,
+        links: None,
+    }
+}
+
+impl Op {
+    fn params(mut self, params: Vec<Value>) -> Self {
+        self.params = params;
+        self
+    }
+    fn body(mut self, schema: String) -> Self {
+        self.body = Some(schema);
+        self
+    }
+    fn links(mut self, links: Value) -> Self {
+        self.links = Some(links);
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let errors = match (self.id.as_str(), self.body.is_some() || self.method == "delete") {
+            ("getChanges", _) => CHANGES_ERRORS,
+            (_, true) => WRITE_ERRORS,
+            (_, false) => READ_ERRORS,
+        };
+        let mut responses = error_responses(errors);
+        let mut ok =
+            json!({"description": "success", "content": {"application/json": {"schema": self.response}}});
+        if let Some(links) = &self.links {
+            ok["links"] = links.clone();
+        }
+        responses.insert(self.status.to_string(), ok);
+        let mut params = self.params.clone();
+        params.extend([header_param("X-User-Id"), header_param("X-User-Name")]);
+        let mut o = json!({"operationId": self.id, "summary": self.summary, "parameters": params, "responses": responses});
+        if let Some(schema) = &self.body {
+            o["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": schema_ref(schema)}}});
+        }
+        o
+    }
+}
+
+fn path_param(name: &str, uuid: bool) -> Value {
+    let schema = if uuid {
+        json!({"type": "string", "format": "uuid"})
+    } else {
+        json!({"type": "string", "minLength": 1, "maxLength": 200})
+    };
+    json!({"name": name, "in": "path", "required": true, "schema": schema})
+}
+
+fn query_param(name: &str, schema: Value, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
+}
+
+fn header_param(name: &str) -> Value {
+    json!({"name": name, "in": "header", "required": false, "schema": {"type": "string", "maxLength": 200},
+        "description": "auth_mode = none only: who is acting (ignored in jwt mode)"})
+}
+
+fn array_of(schema: Value) -> Value {
+    json!({"type": "array", "items": schema})
+}
+
+/// Links from a created entity to what a client does next, for stateful testing.
+fn entity_links(name: &str) -> Value {
+    let params = json!({"productionId": "$response.body#/productionId", "id": "$response.body#/id"});
+    json!({
+        format!("get{name}"): {"operationId": format!("get{name}"), "parameters": params},
+        format!("update{name}"): {"operationId": format!("update{name}"), "parameters": params},
+        format!("delete{name}"): {"operationId": format!("delete{name}"), "parameters": params},
+    })
+}
+
+fn production_links() -> Value {
+    let params = json!({"productionId": "$response.body#/id"});
+    let mut links = Map::new();
+    for id in
+        ["getProduction", "updateProduction", "getSnapshot", "getChanges", "listMembers", "deleteProduction"]
+    {
+        links.insert(id.into(), json!({"operationId": id, "parameters": params}));
+    }
+    for kind in PRODUCTION_ENTITIES {
+        let id = format!("create{}", pascal(kind.name));
+        links.insert(id.clone(), json!({"operationId": id, "parameters": params}));
+    }
+    Value::Object(links)
+}
+
+/// Every REST operation, by path.
+fn operations() -> Vec<(String, Vec<Op>)> {
+    let pid = || path_param("productionId", true);
+    let p = "/api/productions/{productionId}";
+    let mut paths = vec![
+        (
+            "/api/productions".to_owned(),
+            vec![
+                op("get", "listProductions", "the caller's productions (administrators: all), oldest first", 200, array_of(schema_ref("Production")))
+                    .params(vec![
+                        query_param("limit", json!({"type": "integer", "minimum": 1, "maximum": 500}), "page size (100)"),
+                        query_param("cursor", json!({"type": "string"}), "X-Next-Cursor of the previous page"),
+                    ]),
+                op("post", "createProduction", "create a production; the caller becomes its owner", 201, schema_ref("Production"))
+                    .body("ProductionCreate".into())
+                    .links(production_links()),
+            ],
+        ),
+        (
+            p.to_owned(),
+            vec![
+                op("get", "getProduction", "one production", 200, schema_ref("Production")).params(vec![pid()]),
+                op("put", "updateProduction", "update (field merge; owner)", 200, schema_ref("ProductionUpdated"))
+                    .params(vec![pid()])
+                    .body("ProductionUpdate".into()),
+                op("patch", "patchProduction", "same as PUT", 200, schema_ref("ProductionUpdated"))
+                    .params(vec![pid()])
+                    .body("ProductionUpdate".into()),
+                op("delete", "deleteProduction", "delete with everything in it (owner)", 200, schema_ref("Deleted")).params(vec![pid()]),
+            ],
+        ),
+        (
+            format!("{p}/snapshot"),
+            vec![op("get", "getSnapshot", "the production and all its entities, as of seq", 200, json!({
+                "type": "object", "required": ["production", "entities", "seq"],
+                "properties": {"production": schema_ref("Production"), "entities": {"type": "object",
+                    "additionalProperties": array_of(json!({"type": "object"}))}, "seq": {"type": "integer"}}}))
+            .params(vec![pid()])],
+        ),
+        (
+            format!("{p}/changes"),
+            vec![op("get", "getChanges", "events after since, in seq order (catch-up)", 200, json!({
+                "type": "object", "required": ["productionId", "since", "events", "headSeq", "hasMore"],
+                "properties": {"productionId": {"type": "string", "format": "uuid"}, "since": {"type": "integer"},
+                    "events": array_of(schema_ref("Event")), "headSeq": {"type": "integer"}, "hasMore": {"type": "boolean"}}}))
+            .params(vec![
+                pid(),
+                query_param("since", json!({"type": "integer", "minimum": 0}), "the last seq you have (0)"),
+                query_param("limit", json!({"type": "integer", "minimum": 1, "maximum": 10000}), "at most this many (1000)"),
+            ])],
+        ),
+        (
+            format!("{p}/members"),
+            vec![op("get", "listMembers", "the production's members (any member)", 200, array_of(schema_ref("Member"))).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/members/{{userId}}"),
+            vec![
+                op("put", "setMember", "add a member or change their role (owner)", 200, schema_ref("Member"))
+                    .params(vec![pid(), path_param("userId", false)])
+                    .body("MemberRole".into()),
+                op("delete", "removeMember", "remove a member (owner); their sockets leave the room", 200, json!({
+                    "type": "object", "required": ["userId", "removed", "seq"],
+                    "properties": {"userId": {"type": "string"}, "removed": {"const": true}, "seq": {"type": ["integer", "null"]}}}))
+                    .params(vec![pid(), path_param("userId", false)]),
+            ],
+        ),
+    ];
+    for kind in PRODUCTION_ENTITIES {
+        let (name, plural) = (pascal(kind.name), pascal(kind.path));
+        let id = || path_param("id", true);
+        paths.push((
+            format!("{p}/{}", kind.path),
+            vec![
+                op(
+                    "get",
+                    format!("list{plural}"),
+                    format!("the production's {}", kind.path),
+                    200,
+                    array_of(schema_ref(&name)),
+                )
+                .params(vec![pid()]),
+                op(
+                    "post",
+                    format!("create{name}"),
+                    format!("create a {} (editor)", kind.name),
+                    201,
+                    schema_ref(&name),
+                )
+                .params(vec![pid()])
+                .body(format!("{name}Create"))
+                .links(entity_links(&name)),
+            ],
+        ));
+        paths.push((
+            format!("{p}/{}/{{id}}", kind.path),
+            vec![
+                op("get", format!("get{name}"), format!("one {}", kind.name), 200, schema_ref(&name))
+                    .params(vec![pid(), id()]),
+                op(
+                    "put",
+                    format!("update{name}"),
+                    "update (field merge; editor)",
+                    200,
+                    schema_ref(&format!("{name}Updated")),
+                )
+                .params(vec![pid(), id()])
+                .body(format!("{name}Update")),
+                op(
+                    "patch",
+                    format!("patch{name}"),
+                    "same as PUT",
+                    200,
+                    schema_ref(&format!("{name}Updated")),
+                )
+                .params(vec![pid(), id()])
+                .body(format!("{name}Update")),
+                op(
+                    "delete",
+                    format!("delete{name}"),
+                    "delete (editor); references to it are cleared",
+                    200,
+                    schema_ref("Deleted"),
+                )
+                .params(vec![pid(), id()]),
+            ],
+        ));
+    }
+    let eid = || path_param("id", true);
+    paths.push((
+        "/api/equipment".into(),
+        vec![
+            op(
+                "get",
+                "listEquipment",
+                "the equipment library (any signed-in user)",
+                200,
+                array_of(schema_ref("Equipment")),
+            )
+            .params(vec![query_param(
+                "category",
+                json!({"enum": CATEGORIES}),
+                "only this category",
+            )]),
+            op(
+                "post",
+                "createEquipment",
+                "add to the library (administrators)",
+                201,
+                schema_ref("Equipment"),
+            )
+            .body("EquipmentCreate".into()),
+        ],
+    ));
+    paths.push((
+        "/api/equipment/{id}".into(),
+        vec![
+            op("get", "getEquipment", "one library item", 200, schema_ref("Equipment")).params(vec![eid()]),
+            op(
+                "put",
+                "updateEquipment",
+                "change a library item (administrators)",
+                200,
+                schema_ref("Equipment"),
+            )
+            .params(vec![eid()])
+            .body("EquipmentUpdate".into()),
+            op("patch", "patchEquipment", "same as PUT", 200, schema_ref("Equipment"))
+                .params(vec![eid()])
+                .body("EquipmentUpdate".into()),
+            op(
+                "delete",
+                "deleteEquipment",
+                "remove a library item (administrators)",
+                200,
+                schema_ref("Deleted"),
+            )
+            .params(vec![eid()]),
+        ],
+    ));
+    paths
+}
+
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    paths.insert(
+        "/health".into(),
+        json!({"get": {"operationId": "health", "summary": "liveness and database latency", "security": [],
+            "responses": {
+                "200": {"description": "healthy", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"const": "healthy"}}}}}},
+                "503": {"description": "the database is unreachable", "content": {"application/json": {"schema": {"type": "object", "required": ["status"], "properties": {"status": {"const": "unhealthy"}}}}}}}}}),
+    );
+    for (path, ops) in operations() {
+        let item: Map<String, Value> = ops.iter().map(|o| (o.method.to_owned(), o.to_json())).collect();
+        paths.insert(path, Value::Object(item));
+    }
+    let mut schemas = schemas();
+    schemas.insert(
+        "MemberRole".into(),
+        json!({"type": "object", "required": ["role"], "additionalProperties": false,
+            "properties": {"role": {"enum": ["viewer", "editor", "owner"]}}}),
+    );
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "prodsync", "version": env!("CARGO_PKG_VERSION"),
+            "description": "Real-time sync server for collaborative production planning. REST here; the WebSocket protocol is in docs/protocol.md."},
+        "servers": [{"url": "/"}],
+        "security": [{}, {"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_unique_id_and_every_ref_resolves() {
+        let doc = document();
+        let mut ids = std::collections::HashSet::new();
+        for (_, item) in doc["paths"].as_object().unwrap() {
+            for (_, op) in item.as_object().unwrap() {
+                assert!(
+                    ids.insert(op["operationId"].as_str().unwrap().to_owned()),
+                    "duplicate {}",
+                    op["operationId"]
+                );
+            }
+        }
+        let text = doc.to_string();
+        for piece in text.split("#/components/schemas/").skip(1) {
+            let name: String = piece.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            assert!(doc["components"]["schemas"].get(&name).is_some(), "dangling $ref {name}");
+        }
+        for piece in text.split("\"operationId\":\"").skip(1) {
+            let id: String = piece.chars().take_while(|c| *c != '"').collect();
+            assert!(ids.contains(&id), "a link names an unknown operation {id}");
+        }
+    }
+
+    #[test]
+    fn entity_schemas_come_from_the_catalog() {
+        let doc = document();
+        let camera = &doc["components"]["schemas"]["CameraCreate"];
+        assert_eq!(camera["required"], json!(["name"]));
+        assert_eq!(camera["properties"]["ccuId"]["format"], "uuid");
+        assert_eq!(camera["properties"]["hasDolly"]["type"], json!(["boolean", "null"]));
+        let checklist = &doc["components"]["schemas"]["ChecklistItemCreate"];
+        assert!(checklist["properties"].get("completedAt").is_none(), "server-set fields are not inputs");
+    }
+}
