@@ -44,8 +44,9 @@ impl Ws {
             .connect(SocketAddr::from(([127, 0, 0, 1], port)))
             .await
             .map_err(|e| format!("connect: {e}"))?;
+        // One user per socket, as in a real crowd (the server limits sockets per user).
         let request = format!(
-            "GET /ws?userId=bench HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            "GET /ws?userId=bench-{source}-{index} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         );
         stream.write_all(request.as_bytes()).await.map_err(|e| e.to_string())?;
