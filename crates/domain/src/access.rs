@@ -2,7 +2,10 @@
 //! verified JWT on the internet); membership comes from storage; the verdict comes from
 //! here, so REST routes and the WebSocket session ask one function and never decide.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// A member's role in one production. Ordered: each role may do what the ones before it may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -128,6 +131,60 @@ pub fn decide_global(who: &Identity, op: GlobalOperation) -> Verdict {
     }
 }
 
+/// Which productions a caller's list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope<'a> {
+    All,
+    MemberOf(&'a str),
+    /// No identity to be a member with (cannot happen in jwt mode).
+    Nothing,
+}
+
+pub fn list_scope(who: &Identity) -> ListScope<'_> {
+    match (who.admin, who.user_id.as_deref()) {
+        (true, _) => ListScope::All,
+        (false, Some(user)) => ListScope::MemberOf(user),
+        (false, None) => ListScope::Nothing,
+    }
+}
+
+/// A `production:*` or `member:*` event as the production-list room sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListEvent<'a> {
+    pub production: Uuid,
+    pub action: crate::change::Action,
+    /// `member:*` events: whose membership.
+    pub member: Option<&'a str>,
+    /// `production:created`: who created it (and so owns it).
+    pub creator: Option<&'a str>,
+}
+
+/// Whether a list event reaches a non-administrator whose memberships are `visible`,
+/// keeping `visible` current: their own membership changes show (and add or remove the
+/// production), a production they create shows, anything else only for productions they
+/// are a member of.
+pub fn list_shows(visible: &mut HashSet<Uuid>, me: Option<&str>, e: &ListEvent<'_>) -> bool {
+    use crate::change::Action;
+    let mine = |who: Option<&str>| me.is_some() && who == me;
+    if mine(e.member) {
+        if e.action == Action::Deleted {
+            visible.remove(&e.production);
+        } else {
+            visible.insert(e.production);
+        }
+        return true;
+    }
+    if mine(e.creator) {
+        visible.insert(e.production);
+        return true;
+    }
+    let shown = visible.contains(&e.production);
+    if shown && e.member.is_none() && e.action == Action::Deleted {
+        visible.remove(&e.production);
+    }
+    shown
+}
+
 /// Why a membership change is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MemberChangeError {
@@ -217,6 +274,44 @@ mod tests {
         for (owners, target, role, want) in table {
             assert_eq!(check_member_change(owners, target, role), want, "{owners:?} {target} {role:?}");
         }
+    }
+
+    #[test]
+    fn the_list_room_shows_what_concerns_the_user_and_their_productions() {
+        use crate::change::Action::{Created, Deleted, Updated};
+        let (mine, theirs) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let ev = |production, action, member, creator| ListEvent { production, action, member, creator };
+        let mut visible: HashSet<Uuid> = [mine].into();
+        // (event, shown, mine visible after, theirs visible after)
+        let steps = [
+            (ev(theirs, Updated, None, None), false, true, false),
+            (ev(mine, Updated, None, None), true, true, false),
+            (ev(theirs, Created, Some("bob"), None), false, true, false),
+            (ev(theirs, Created, Some("ann"), None), true, true, true),
+            (ev(theirs, Updated, None, None), true, true, true),
+            (ev(theirs, Deleted, Some("ann"), None), true, true, false),
+            (ev(theirs, Updated, None, None), false, true, false),
+            (ev(mine, Deleted, None, None), true, false, false),
+            (ev(theirs, Created, None, Some("ann")), true, false, true),
+        ];
+        for (i, (e, shown, has_mine, has_theirs)) in steps.into_iter().enumerate() {
+            assert_eq!(list_shows(&mut visible, Some("ann"), &e), shown, "step {i}");
+            assert_eq!(
+                (visible.contains(&mine), visible.contains(&theirs)),
+                (has_mine, has_theirs),
+                "step {i}"
+            );
+        }
+        // Without an identity, nothing is "mine".
+        assert!(!list_shows(&mut HashSet::new(), None, &ev(mine, Created, None, None)));
+    }
+
+    #[test]
+    fn who_lists_what() {
+        assert_eq!(list_scope(&user(true)), ListScope::All);
+        assert_eq!(list_scope(&user(false)), ListScope::MemberOf("ann"));
+        let nobody = Identity { user_id: None, name: None, admin: false };
+        assert_eq!(list_scope(&nobody), ListScope::Nothing);
     }
 
     #[test]

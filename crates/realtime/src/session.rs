@@ -7,15 +7,16 @@ use std::sync::Arc;
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
 use bytestring::ByteString;
-use prodsync_domain::access::{decide, needs_membership, Identity, Operation, Verdict};
-use prodsync_domain::Action;
+use prodsync_domain::access::{
+    decide, list_shows, needs_membership, Identity, ListEvent, Operation, Verdict,
+};
 use prodsync_domain::SyncError;
 use serde_json::json;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use crate::hub::{Hub, ListDelivery, Outgoing, Subscriber};
+use crate::hub::{Hub, Outgoing, Subscriber};
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
@@ -335,7 +336,15 @@ impl Conn {
             Outgoing::List(d) if self.in_list => {
                 let shown = match &mut self.visible {
                     None => true,
-                    Some(set) => list_shows(set, self.user.as_deref(), &d),
+                    Some(set) => {
+                        let event = ListEvent {
+                            production: d.production_id,
+                            action: d.action,
+                            member: d.member.as_deref(),
+                            creator: d.creator.as_deref(),
+                        };
+                        list_shows(set, self.user.as_deref(), &event)
+                    }
                 };
                 if shown {
                     self.send(d.frame.clone()).await
@@ -474,30 +483,6 @@ impl Conn {
         reason.truncate(120);
         reason
     }
-}
-
-/// Whether a list event reaches a non-administrator, keeping `visible` up to date: a
-/// membership of theirs shows (and adds or removes the production), a production they
-/// created shows, anything else only for productions they are a member of.
-fn list_shows(visible: &mut HashSet<Uuid>, me: Option<&str>, d: &ListDelivery) -> bool {
-    let pid = d.production_id;
-    if me.is_some() && d.member.as_deref() == me {
-        if d.action == Action::Deleted {
-            visible.remove(&pid);
-        } else {
-            visible.insert(pid);
-        }
-        return true;
-    }
-    if me.is_some() && d.creator.as_deref() == me {
-        visible.insert(pid);
-        return true;
-    }
-    let shown = visible.contains(&pid);
-    if shown && d.member.is_none() && d.action == Action::Deleted {
-        visible.remove(&pid);
-    }
-    shown
 }
 
 fn is_too_big(e: &ProtocolError) -> bool {

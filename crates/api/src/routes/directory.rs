@@ -3,8 +3,8 @@
 //! named by `X-Next-Cursor` and a `Link: <...>; rel="next"` header.
 
 use actix_web::{web, HttpResponse};
-use prodsync_domain::access::GlobalOperation;
-use prodsync_domain::ports::ProductionCursor;
+use prodsync_domain::access::{list_scope, GlobalOperation, ListScope};
+use prodsync_domain::ports::{ProductionCursor, ProductionPage};
 use prodsync_domain::Entity;
 use serde::Deserialize;
 use serde_json::json;
@@ -51,11 +51,10 @@ pub async fn list_productions(
     authorize_global(&caller, GlobalOperation::ListProductions)?;
     let limit = number("limit", query.limit.as_deref(), DEFAULT_LIMIT, 1..=MAX_LIMIT)?;
     let after = query.cursor.as_deref().map(decode).transpose()?;
-    let visible_to = if caller.0.admin { None } else { caller.0.user_id.as_deref() };
-    let page = match (caller.0.admin, visible_to) {
-        // A non-administrator without a user id (impossible in jwt mode) sees nothing.
-        (false, None) => prodsync_domain::ports::ProductionPage { items: vec![], next: None },
-        _ => state.members.productions(visible_to, after, limit).await?,
+    let page = match list_scope(&caller.0) {
+        ListScope::All => state.members.productions(None, after, limit).await?,
+        ListScope::MemberOf(user) => state.members.productions(Some(user), after, limit).await?,
+        ListScope::Nothing => ProductionPage { items: vec![], next: None },
     };
     let mut res = HttpResponse::Ok();
     if let Some(next) = &page.next {
