@@ -34,7 +34,12 @@ async fn a_create_update_and_delete_reach_the_other_client_with_the_exact_payloa
     let upd = &events[1]["data"];
     let mut keys: Vec<&str> = upd.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, ["changedFields", "data", "productionId", "seq", "timestamp", "userId", "version"]);
+    assert_eq!(
+        keys,
+        ["changedFields", "data", "previous", "productionId", "seq", "timestamp", "userId", "version"]
+    );
+    assert_eq!(upd["previous"], json!({"model": null}), "the old value of each changed field");
+    assert!(events[0]["data"].get("previous").is_none() && events[2]["data"].get("previous").is_none());
     assert_eq!(
         (upd["userId"].as_str(), upd["seq"].as_i64(), upd["version"].as_i64()),
         (Some("ann"), Some(3), Some(2))
@@ -46,6 +51,13 @@ async fn a_create_update_and_delete_reach_the_other_client_with_the_exact_payloa
     assert_eq!(upd["data"], entity, "the event carries the full entity as REST returned it");
     assert_eq!(events[2]["data"]["data"]["model"], "HDC-5500", "a delete carries the last state");
     assert_eq!(events[0]["data"]["data"], cam);
+
+    // Catch-up over REST and a replay on join deliver the very same events.
+    let (_, page) = s.get(&format!("/api/productions/{pid}/changes?since=1")).await;
+    assert_eq!(page["events"].as_array().unwrap(), &events);
+    let mut late = WsClient::connect(&s.ws_url()).await;
+    let (replayed, _) = late.join(&pid, Some(1)).await;
+    assert_eq!(replayed, events);
 }
 
 #[tokio::test]

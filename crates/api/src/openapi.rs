@@ -148,7 +148,8 @@ fn schemas() -> Map<String, Value> {
                 "properties": {"data": {"type": "object"}, "userId": {"type": ["string", "null"]},
                     "timestamp": {"type": "string", "format": "date-time"}, "productionId": {"type": "string", "format": "uuid"},
                     "seq": {"type": "integer"}, "version": {"type": "integer"},
-                    "changedFields": {"type": "array", "items": {"type": "string"}}}}}}),
+                    "changedFields": {"type": "array", "items": {"type": "string"}},
+                    "previous": {"type": "object", "description": "updates only: the values of changedFields before"}}}}}),
     );
     s.insert(
         "Member".into(),

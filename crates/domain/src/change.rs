@@ -58,8 +58,15 @@ impl Change {
         Value::Object(m)
     }
 
+    /// For an update, each changed field's value before it.
+    fn previous(&self) -> Option<Map<String, Value>> {
+        (self.action == Action::Updated)
+            .then(|| self.changes.iter().map(|c| (c.field.to_owned(), c.old.clone())).collect())
+    }
+
     pub fn into_event(self, seq: i64) -> ChangeEvent {
         let changed_fields = self.changed_fields();
+        let previous = self.previous();
         let e = &self.entity;
         ChangeEvent::new(
             &e.kind.event_name(self.action),
@@ -71,6 +78,7 @@ impl Change {
                 seq,
                 version: e.version,
                 changed_fields,
+                previous,
             },
         )
     }
@@ -87,6 +95,20 @@ pub struct EventPayload {
     pub seq: i64,
     pub version: i64,
     pub changed_fields: Vec<String>,
+    /// `{type}:updated` only: the values of `changedFields` before the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Map<String, Value>>,
+}
+
+/// `previous` from a stored diff (`{"field": {"old", "new"}}`), for an update.
+pub fn previous_from_diff(action: &str, diff: &Value) -> Option<Map<String, Value>> {
+    if action != Action::Updated.as_str() {
+        return None;
+    }
+    let fields = diff.as_object()?;
+    Some(
+        fields.iter().map(|(f, pair)| (f.clone(), pair.get("old").cloned().unwrap_or(Value::Null))).collect(),
+    )
 }
 
 /// `{"event": "camera:updated", "data": {...}}`, exactly as a WebSocket frame carries it.

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::change::previous_from_diff;
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
 use prodsync_domain::member::{MemberChange, MEMBER};
@@ -41,7 +42,7 @@ static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
 pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
-    created_at, changed_fields, data FROM change_log WHERE production_id = $1 AND seq > $2 \
+    created_at, changed_fields, diff, data FROM change_log WHERE production_id = $1 AND seq > $2 \
     ORDER BY seq LIMIT $3",
     )
 });
@@ -138,6 +139,7 @@ pub fn to_event(row: LogRow) -> ChangeEvent {
             production_id: row.production_id,
             seq: row.seq,
             version: row.entity_version,
+            previous: previous_from_diff(&row.action, &row.diff),
             changed_fields: row.changed_fields,
         },
     )

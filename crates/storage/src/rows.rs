@@ -62,6 +62,8 @@ pub struct LogRow {
     #[diesel(sql_type = Array<Text>)]
     pub changed_fields: Vec<String>,
     #[diesel(sql_type = Jsonb)]
+    pub diff: Value,
+    #[diesel(sql_type = Jsonb)]
     pub data: Value,
 }
 
