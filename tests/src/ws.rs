@@ -11,6 +11,11 @@ use tokio_tungstenite::{client_async, WebSocketStream};
 
 pub struct WsClient {
     pub socket: WebSocketStream<TcpStream>,
+    /// Off by default: `presence:*` frames are passed over, so tests of other things need
+    /// not care who else is in the room. Presence tests turn it on.
+    pub see_presence: bool,
+    /// The `presence:state` of the last join, when `see_presence` is on.
+    pub presence_state: Option<Value>,
 }
 
 /// What reading produced.
@@ -32,7 +37,7 @@ impl WsClient {
         let stream = TcpStream::connect(addr).await.expect("tcp connect");
         match client_async(url, stream).await {
             Ok((socket, _)) => {
-                let mut c = WsClient { socket };
+                let mut c = WsClient { socket, see_presence: false, presence_state: None };
                 let status = c.expect_event("connection-status").await;
                 assert_eq!(status["status"], "connected");
                 Ok(c)
@@ -52,7 +57,7 @@ impl WsClient {
         }
         let stream = socket.connect(addr.parse().expect("addr")).await.expect("tcp connect");
         let (socket, _) = client_async(url, stream).await.expect("websocket handshake");
-        let mut c = WsClient { socket };
+        let mut c = WsClient { socket, see_presence: false, presence_state: None };
         let status = c.expect_event("connection-status").await;
         assert_eq!(status["status"], "connected");
         c
@@ -78,7 +83,12 @@ impl WsClient {
             };
             match msg {
                 Message::Text(t) => {
-                    return Got::Frame(serde_json::from_str(t.as_str()).expect("frames are JSON"))
+                    let frame: Value = serde_json::from_str(t.as_str()).expect("frames are JSON");
+                    let presence = frame["event"].as_str().is_some_and(|e| e.starts_with("presence:"));
+                    if presence && !self.see_presence {
+                        continue;
+                    }
+                    return Got::Frame(frame);
                 }
                 Message::Close(Some(f)) => {
                     return Got::Closed { code: u16::from(f.code), reason: f.reason.to_string() }
@@ -112,6 +122,11 @@ impl WsClient {
         loop {
             let f = self.frame().await;
             if f["event"] == "joined" {
+                if self.see_presence {
+                    let state = self.expect_event("presence:state").await;
+                    assert_eq!(state["productionId"], json!(production_id));
+                    self.presence_state = Some(state);
+                }
                 let status = self.expect_event("connection-status").await;
                 assert!(status["rooms"].as_array().unwrap().contains(&json!(production_id)));
                 return (replayed, f["data"].clone());

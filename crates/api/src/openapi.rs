@@ -158,6 +158,14 @@ fn schemas() -> Map<String, Value> {
             "addedBy": {"type": ["string", "null"]}, "addedAt": {"type": "string", "format": "date-time"}}}),
     );
     s.insert(
+        "PresentUser".into(),
+        json!({"type": "object", "required": ["userId", "userName", "focus", "connections"], "properties": {
+            "userId": {"type": "string"}, "userName": {"type": ["string", "null"]},
+            "focus": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["entityType", "entityId", "field"],
+                "properties": {"entityType": {"type": "string"}, "entityId": {"type": "string", "format": "uuid"}, "field": {"type": "string"}}}]},
+            "connections": {"type": "integer", "minimum": 1}}}),
+    );
+    s.insert(
         "Deleted".into(),
         json!({"type": "object", "required": ["id", "deleted"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "deleted": {"const": true}, "seq": {"type": ["integer", "null"]}}}),
@@ -372,6 +380,13 @@ fn operations() -> Vec<(String, Vec<Op>)> {
         (
             format!("{p}/members"),
             vec![op("get", "listMembers", "the production's members (any member)", 200, array_of(schema_ref("Member"))).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/presence"),
+            vec![op("get", "getPresence", "who is in the production's room now (any member)", 200, json!({
+                "type": "object", "required": ["productionId", "users"],
+                "properties": {"productionId": {"type": "string", "format": "uuid"}, "users": array_of(schema_ref("PresentUser"))}}))
+            .params(vec![pid()])],
         ),
         (
             format!("{p}/members/{{userId}}"),

@@ -14,6 +14,7 @@ pub mod kind;
 pub mod member;
 pub mod merge;
 pub mod ports;
+pub mod presence;
 
 pub use change::{Action, Change, ChangeEvent, EventPayload};
 pub use entity::Entity;

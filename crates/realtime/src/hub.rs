@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bytestring::ByteString;
 use prodsync_domain::member::removed_user;
 use prodsync_domain::ports::{ChangeFeed, ChangePublisher, MemberStore};
+use prodsync_domain::presence::{Focus, PresentUser};
 use prodsync_domain::{Action, ChangeEvent};
 use tokio::sync::mpsc::{self, error::TrySendError, UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
@@ -28,6 +30,14 @@ pub(crate) enum Outgoing {
     List(Arc<ListDelivery>),
     /// A member removal took this socket out of the production's room.
     Removed(Uuid),
+    /// `presence:changed` or `presence:left` of a joined production.
+    Presence(Arc<PresenceDelivery>),
+}
+
+#[derive(Debug)]
+pub(crate) struct PresenceDelivery {
+    pub production_id: Uuid,
+    pub frame: ByteString,
 }
 
 /// A `production:*` or `member:*` event, as the production-list room carries it.
@@ -54,6 +64,8 @@ pub(crate) struct JoinAnswer {
     pub production_id: Uuid,
     pub head: i64,
     pub since: Option<i64>,
+    /// Who is present, the joining socket's user included: `presence:state` after `joined`.
+    pub presence: Vec<PresentUser>,
 }
 
 #[derive(Debug)]
@@ -67,8 +79,9 @@ pub(crate) struct JoinFailure {
 #[derive(Clone, Debug)]
 pub(crate) struct Subscriber {
     pub id: u64,
-    /// Whose socket this is, so a member removal can find it.
+    /// Whose socket this is, so a member removal can find it and presence can count it.
     pub user: Option<Arc<str>>,
+    pub name: Option<Arc<str>>,
     pub tx: mpsc::Sender<Outgoing>,
     pub overflow: Arc<Notify>,
 }
@@ -215,6 +228,22 @@ impl Hub {
 
     pub(crate) fn join(&self, production_id: Uuid, sub: Subscriber, since: Option<i64>) {
         self.to_room(production_id, RoomMsg::Join { sub, since });
+    }
+
+    /// A joined socket's focus; the room coalesces and broadcasts it.
+    pub(crate) fn focus(&self, production_id: Uuid, subscriber: u64, focus: Option<Focus>) {
+        if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
+            let _ = entry.tx.send(RoomMsg::Focus { id: subscriber, focus });
+        }
+    }
+
+    /// Who is present in a production on this instance (nobody when it has no room).
+    pub async fn presence(&self, production_id: Uuid) -> Vec<PresentUser> {
+        let (reply, answer) = oneshot::channel();
+        if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
+            let _ = entry.tx.send(RoomMsg::Presence { reply });
+        }
+        answer.await.unwrap_or_default()
     }
 
     pub(crate) fn leave(&self, production_id: Uuid, subscriber: u64) {

@@ -8,6 +8,7 @@
 //! slowing the room.
 
 mod hub;
+mod presence;
 mod protocol;
 mod room;
 pub mod sequencer;

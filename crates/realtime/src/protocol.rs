@@ -1,6 +1,7 @@
 //! The frames on the wire: `{"event": "<name>", "data": <payload>}` both ways.
 
 use bytestring::ByteString;
+use prodsync_domain::presence::{parse_focus, Focus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -22,6 +23,7 @@ pub enum ClientFrame {
     LeaveProduction { production_id: Uuid },
     JoinProductionList,
     LeaveProductionList,
+    PresenceUpdate { production_id: Uuid, focus: Option<Focus> },
 }
 
 /// Why a client frame was refused; the socket stays usable.
@@ -54,12 +56,17 @@ pub fn parse(text: &str) -> Result<ClientFrame, FrameError> {
             since: since(&env.data)?,
         }),
         "leave-production" => Ok(ClientFrame::LeaveProduction { production_id: production_id(&env.data)? }),
+        "presence:update" => Ok(ClientFrame::PresenceUpdate {
+            production_id: production_id(&env.data)?,
+            focus: parse_focus(env.data.get("focus").unwrap_or(&Value::Null))
+                .map_err(|m| err("invalid_payload", m))?,
+        }),
         "join-production-list" => Ok(ClientFrame::JoinProductionList),
         "leave-production-list" => Ok(ClientFrame::LeaveProductionList),
         other => Err(err(
             "unknown_event",
             format!(
-                "unknown event {other:?}; expected join-production, leave-production, \
+                "unknown event {other:?}; expected join-production, leave-production, presence:update, \
                  join-production-list or leave-production-list"
             ),
         )),

@@ -2,14 +2,17 @@
 
 use bytestring::ByteString;
 use prodsync_domain::member::removed_user;
+use prodsync_domain::presence::{Focus, PresentUser};
 use prodsync_domain::{ChangeEvent, SyncError};
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::oneshot;
 use tokio::time::{sleep_until, Instant};
 use uuid::Uuid;
 
 use std::sync::Arc;
 
-use crate::hub::{Delivery, Hub, JoinAnswer, JoinFailure, Outgoing, Subscriber};
+use crate::hub::{Delivery, Hub, JoinAnswer, JoinFailure, Outgoing, PresenceDelivery, Subscriber};
+use crate::presence::RoomPresence;
 use crate::sequencer::Sequencer;
 
 /// One event as the room keeps it until its turn.
@@ -32,12 +35,15 @@ pub(crate) enum RoomMsg {
     Event { seq: i64, item: RoomEvent },
     Join { sub: Subscriber, since: Option<i64> },
     Leave { id: u64 },
+    Focus { id: u64, focus: Option<Focus> },
+    Presence { reply: oneshot::Sender<Vec<PresentUser>> },
 }
 
 struct Room {
     production_id: Uuid,
     order: Sequencer<RoomEvent>,
     subs: Vec<Subscriber>,
+    presence: RoomPresence,
 }
 
 impl Room {
@@ -47,20 +53,79 @@ impl Room {
                 self.remove_user(&user);
             }
             let delivery = Arc::new(Delivery { production_id: self.production_id, seq, frame });
-            self.subs.retain(|s| s.offer(Outgoing::Event(delivery.clone())));
+            self.offer_all(|| Outgoing::Event(delivery.clone()), None);
         }
+    }
+
+    /// Offers to every socket but `except`; those that cannot take it leave the room.
+    fn offer_all(&mut self, msg: impl Fn() -> Outgoing, except: Option<u64>) {
+        let mut dropped = Vec::new();
+        self.subs.retain(|s| {
+            let kept = Some(s.id) == except || s.offer(msg());
+            if !kept {
+                dropped.push(s.clone());
+            }
+            kept
+        });
+        self.depart(dropped);
+    }
+
+    /// Sockets that left: their users' presence goes down, and the room hears of it. A
+    /// socket too slow for that news leaves in turn (the loop ends: each pass removes one).
+    fn depart(&mut self, mut gone: Vec<Subscriber>) {
+        while let Some(sub) = gone.pop() {
+            let Some(frame) = sub.user.as_deref().and_then(|u| self.presence.depart(u)) else { continue };
+            let shared = Arc::new(PresenceDelivery { production_id: self.production_id, frame });
+            self.subs.retain(|s| {
+                let kept = s.offer(Outgoing::Presence(shared.clone()));
+                if !kept {
+                    gone.push(s.clone());
+                }
+                kept
+            });
+        }
+    }
+
+    fn broadcast_presence(&mut self, frame: ByteString, except: Option<u64>) {
+        let shared = Arc::new(PresenceDelivery { production_id: self.production_id, frame });
+        self.offer_all(|| Outgoing::Presence(shared.clone()), except);
     }
 
     /// Takes a removed member's sockets out before the removal event goes to the others.
     fn remove_user(&mut self, user: &str) {
         let production_id = self.production_id;
+        let mut theirs = Vec::new();
         self.subs.retain(|s| {
-            let theirs = s.user.as_deref() == Some(user);
-            if theirs {
+            let mine = s.user.as_deref() == Some(user);
+            if mine {
                 s.offer(Outgoing::Removed(production_id));
+                theirs.push(s.clone());
             }
-            !theirs
+            !mine
         });
+        self.depart(theirs);
+    }
+
+    fn join(&mut self, sub: Subscriber, since: Option<i64>) {
+        let arrival = sub.user.as_deref().map(|u| self.presence.arrive(u, sub.name.as_deref()));
+        let answer = JoinAnswer {
+            production_id: self.production_id,
+            head: self.order.head(),
+            since,
+            presence: self.presence.users(),
+        };
+        if !sub.offer(Outgoing::Joined(Box::new(answer))) {
+            // Never admitted: undo the arrival without telling anyone.
+            if let Some(u) = sub.user.as_deref() {
+                self.presence.depart(u);
+            }
+            return;
+        }
+        let id = sub.id;
+        self.subs.push(sub);
+        if let Some(frame) = arrival {
+            self.broadcast_presence(frame, Some(id));
+        }
     }
 
     fn handle(&mut self, msg: RoomMsg) {
@@ -69,14 +134,21 @@ impl Room {
                 let released = self.order.offer(seq, item);
                 self.release(released);
             }
-            RoomMsg::Join { sub, since } => {
-                let answer = JoinAnswer { production_id: self.production_id, head: self.order.head(), since };
-                let joined = Outgoing::Joined(Box::new(answer));
-                if sub.offer(joined) {
-                    self.subs.push(sub);
+            RoomMsg::Join { sub, since } => self.join(sub, since),
+            RoomMsg::Leave { id } => {
+                let gone: Vec<Subscriber> = self.subs.iter().filter(|s| s.id == id).cloned().collect();
+                self.subs.retain(|s| s.id != id);
+                self.depart(gone);
+            }
+            RoomMsg::Focus { id, focus } => {
+                let user = self.subs.iter().find(|s| s.id == id).and_then(|s| s.user.clone());
+                if let Some(frame) = user.and_then(|u| self.presence.focus(&u, focus)) {
+                    self.broadcast_presence(frame, None);
                 }
             }
-            RoomMsg::Leave { id } => self.subs.retain(|s| s.id != id),
+            RoomMsg::Presence { reply } => {
+                let _ = reply.send(self.presence.users());
+            }
         }
     }
 
@@ -98,9 +170,11 @@ impl Room {
             }
             Err(SyncError::ResyncRequired { .. }) => {
                 tracing::warn!(production_id = %self.production_id, "gap no longer in the change log; resyncing all");
-                for s in self.subs.drain(..) {
+                let gone: Vec<Subscriber> = self.subs.drain(..).collect();
+                for s in &gone {
                     s.overflow.notify_one();
                 }
+                self.depart(gone);
             }
             Err(e) => {
                 tracing::warn!(production_id = %self.production_id, error = %e, "gap fill failed; will retry")
@@ -115,7 +189,12 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
         Err(e) => return refuse_joins(hub, production_id, generation, rx, e).await,
     };
     tracing::debug!(%production_id, head, "room opened");
-    let mut room = Room { production_id, order: Sequencer::new(head), subs: Vec::new() };
+    let mut room = Room {
+        production_id,
+        order: Sequencer::new(head),
+        subs: Vec::new(),
+        presence: RoomPresence::new(production_id),
+    };
     let gap_timeout = hub.settings().gap_timeout;
     let mut gap_deadline: Option<Instant> = None;
     loop {
@@ -127,6 +206,11 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
             _ = sleep_until(gap_deadline.unwrap_or_else(Instant::now)), if gap_deadline.is_some() => {
                 room.fill_gap(&hub).await;
                 gap_deadline = None;
+            }
+            _ = sleep_until(room.presence.next_due().unwrap_or_else(Instant::now)), if room.presence.next_due().is_some() => {
+                for frame in room.presence.due() {
+                    room.broadcast_presence(frame, None);
+                }
             }
         }
         if room.order.gap().is_none() {

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 use uuid::Uuid;
 
-use crate::hub::{Hub, Outgoing, Subscriber};
+use crate::hub::{Hub, JoinAnswer, Outgoing, Subscriber};
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
@@ -138,7 +138,9 @@ impl Conn {
         let settings = hub.settings();
         let (tx, rx) = mpsc::channel(settings.send_queue.max(1));
         let joins = JoinBudget::new(settings.join_burst, settings.joins_per_second);
-        let me = Subscriber { id: hub.next_id(), user: user.clone(), tx, overflow: Arc::new(Notify::new()) };
+        let name = who.name.as_deref().map(Arc::from);
+        let me =
+            Subscriber { id: hub.next_id(), user: user.clone(), name, tx, overflow: Arc::new(Notify::new()) };
         let visible = needs_membership(&who).then(HashSet::new);
         Conn { hub, session, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins }
     }
@@ -279,6 +281,22 @@ impl Conn {
                     };
                     return self.send(error_frame(&e, Some(production_id))).await;
                 }
+                // Asked here too (and again once the room took the join), so that a caller
+                // who may not join never shows up in the room's presence.
+                match self.may_join(production_id).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let e = FrameError {
+                            code: "not_found",
+                            message: format!("production {production_id} does not exist"),
+                        };
+                        return self.send(error_frame(&e, Some(production_id))).await;
+                    }
+                    Err(e) => {
+                        let e = FrameError { code: "unavailable", message: format!("cannot join now: {e}") };
+                        return self.send(error_frame(&e, Some(production_id))).await;
+                    }
+                }
                 tracing::debug!(%production_id, user_id = ?self.user, ?since, "join-production");
                 self.rooms.insert(production_id, Membership::Joining);
                 self.hub.join(production_id, self.me.clone(), since);
@@ -289,6 +307,17 @@ impl Conn {
                     self.hub.leave(production_id, self.me.id);
                 }
                 self.send(frame("left", json!({"productionId": production_id}))).await
+            }
+            ClientFrame::PresenceUpdate { production_id, focus } => {
+                if matches!(self.rooms.get(&production_id), Some(Membership::Live { .. })) {
+                    self.hub.focus(production_id, self.me.id, focus);
+                    return Ok(());
+                }
+                let e = FrameError {
+                    code: "not_joined",
+                    message: "join the production before sending presence".into(),
+                };
+                self.send(error_frame(&e, Some(production_id))).await
             }
             ClientFrame::JoinProductionList => {
                 if !self.in_list {
@@ -327,7 +356,11 @@ impl Conn {
             },
             // Boxed: a join is rare and its replay future is large; kept inline it would
             // make every idle socket's task that large.
-            Outgoing::Joined(j) => Box::pin(self.go_live(j.production_id, j.head, j.since)).await,
+            Outgoing::Joined(j) => Box::pin(self.go_live(*j)).await,
+            Outgoing::Presence(d) => match self.rooms.get(&d.production_id) {
+                Some(Membership::Live { .. }) => self.send(d.frame.clone()).await,
+                _ => Ok(()),
+            },
             Outgoing::JoinFailed(f) => {
                 self.rooms.remove(&f.production_id);
                 let error = FrameError { code: f.code, message: f.message };
@@ -382,7 +415,8 @@ impl Conn {
     }
 
     /// The room took us at `head`: replay (since, head] from the change log, then live.
-    async fn go_live(&mut self, production_id: Uuid, head: i64, since: Option<i64>) -> Result<(), Stop> {
+    async fn go_live(&mut self, answer: JoinAnswer) -> Result<(), Stop> {
+        let JoinAnswer { production_id, head, since, presence } = answer;
         if !matches!(self.rooms.get(&production_id), Some(Membership::Joining)) {
             return Ok(()); // left before the room answered
         }
@@ -425,6 +459,7 @@ impl Conn {
         tracing::debug!(%production_id, user_id = ?self.user, head, replayed, "joined");
         self.send(frame("joined", json!({"productionId": production_id, "seq": head, "replayed": replayed})))
             .await?;
+        self.send(frame("presence:state", json!({"productionId": production_id, "users": presence}))).await?;
         self.status().await
     }
 

@@ -6,6 +6,7 @@ mod equipment;
 pub(crate) mod feed;
 mod health;
 mod members;
+mod presence;
 mod ws;
 
 use actix_web::{web, HttpResponse};
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
             .route("/productions/{pid}/changes", web::get().to(feed::changes))
             .route("/productions/{pid}/members", web::get().to(members::list))
+            .route("/productions/{pid}/presence", web::get().to(presence::presence))
             .service(
                 web::resource("/productions/{pid}/members/{userId}")
                     .route(web::put().to(members::put))
