@@ -331,7 +331,7 @@ async fn the_production_list_room_sees_shows_appear_change_and_go() {
 #[tokio::test]
 async fn a_change_whose_broadcast_never_came_is_filled_from_the_change_log_in_order() {
     use prodsync_domain::catalog::CCU;
-    use prodsync_domain::ports::EntityStore;
+    use prodsync_domain::ports::{Actor, EntityStore};
 
     let s = TestServer::start().await;
     let pid = s.production("Gala").await;
@@ -342,7 +342,7 @@ async fn a_change_whose_broadcast_never_came_is_filled_from_the_change_log_in_or
     let store = s.store();
     let input = prodsync_domain::parse_create(&CCU, &json!({"name": "unannounced"})).unwrap();
     let pid_uuid = pid.parse().unwrap();
-    let hidden = store.create(&CCU, Some(pid_uuid), input, Some("elsewhere".into())).await.unwrap();
+    let hidden = store.create(&CCU, Some(pid_uuid), input, Actor::user("elsewhere")).await.unwrap();
     assert_eq!(hidden.events[0].seq(), 2);
     s.create(&pid, "ccus", json!({"name": "announced"})).await; // seq 3, published
     let events = c.events_until(3, Duration::from_secs(5)).await;

@@ -9,6 +9,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use prodsync_domain::access::{
     decide, decide_global, needs_membership, GlobalOperation, Identity, Operation, Verdict,
 };
+use prodsync_domain::ports::Actor;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,9 +22,9 @@ use crate::state::AppState;
 pub struct Caller(pub Identity);
 
 impl Caller {
-    /// The user a write is attributed to.
-    pub fn actor(&self) -> Option<String> {
-        self.0.user_id.clone()
+    /// Who a write is attributed to.
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.0.user_id.clone(), name: self.0.name.clone() }
     }
 }
 

@@ -158,6 +158,19 @@ fn schemas() -> Map<String, Value> {
             "addedBy": {"type": ["string", "null"]}, "addedAt": {"type": "string", "format": "date-time"}}}),
     );
     s.insert(
+        "ActivityPage".into(),
+        json!({"type": "object", "required": ["items", "nextBefore"], "properties": {
+            "nextBefore": {"type": ["integer", "null"], "description": "before for the next page; null on the last"},
+            "items": {"type": "array", "items": {"type": "object",
+                "required": ["seq", "timestamp", "userId", "userName", "action", "entityType", "entityId", "entityName", "changes"],
+                "properties": {"seq": {"type": "integer"}, "timestamp": {"type": "string", "format": "date-time"},
+                    "userId": {"type": ["string", "null"]}, "userName": {"type": ["string", "null"]},
+                    "action": {"enum": ["created", "updated", "deleted"]}, "entityType": {"type": "string"},
+                    "entityId": {"type": "string", "format": "uuid"}, "entityName": {"type": ["string", "null"]},
+                    "changes": {"type": "array", "items": {"type": "object", "required": ["field", "from", "to"],
+                        "properties": {"field": {"type": "string"}, "from": {}, "to": {}}}}}}}}}),
+    );
+    s.insert(
         "PresentUser".into(),
         json!({"type": "object", "required": ["userId", "userName", "focus", "connections"], "properties": {
             "userId": {"type": "string"}, "userName": {"type": ["string", "null"]},
@@ -380,6 +393,18 @@ fn operations() -> Vec<(String, Vec<Op>)> {
         (
             format!("{p}/members"),
             vec![op("get", "listMembers", "the production's members (any member)", 200, array_of(schema_ref("Member"))).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/activity"),
+            vec![op("get", "getActivity", "who changed what, newest first (any member)", 200, schema_ref("ActivityPage"))
+                .params(vec![
+                    pid(),
+                    query_param("limit", json!({"type": "integer", "minimum": 1, "maximum": 200}), "page size (50)"),
+                    query_param("before", json!({"type": "integer", "minimum": 1}), "nextBefore of the previous page"),
+                    query_param("entityType", json!({"type": "string"}), "an event prefix: camera, production, member"),
+                    query_param("entityId", json!({"type": "string", "format": "uuid"}), "one entity"),
+                    query_param("userId", json!({"type": "string", "minLength": 1, "maxLength": 200}), "one user's changes"),
+                ])],
         ),
         (
             format!("{p}/presence"),

@@ -39,6 +39,7 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     let auth = Arc::new(Authenticator::from_settings(settings)?);
     let state = AppState {
         members,
+        activity: Arc::new(store.clone()),
         auth,
         entities: Arc::new(store.clone()),
         feed,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use prodsync_domain::member::MemberWrite;
 use prodsync_domain::ports::{
-    ChangeFeed, ChangePublisher, EntityStore, HealthCheck, MemberStore, Updated, Written,
+    ActivityLog, ChangeFeed, ChangePublisher, EntityStore, HealthCheck, MemberStore, Updated, Written,
 };
 use prodsync_domain::{ChangeEvent, SyncError};
 use prodsync_storage::EquipmentStore;
@@ -20,6 +20,7 @@ pub struct AppState {
     pub publisher: Arc<dyn ChangePublisher>,
     pub equipment: EquipmentStore,
     pub members: Arc<dyn MemberStore>,
+    pub activity: Arc<dyn ActivityLog>,
     pub auth: Arc<crate::auth::Authenticator>,
 }
 

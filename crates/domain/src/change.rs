@@ -35,6 +35,8 @@ pub struct Change {
     pub entity: Entity,
     pub changes: Vec<FieldChange>,
     pub actor: Option<String>,
+    /// The actor's display name, for the activity feed (not in the event).
+    pub actor_name: Option<String>,
     pub at: OffsetDateTime,
 }
 

@@ -100,6 +100,9 @@ fn parse_body(kind: &'static EntityKind, body: &Value) -> Result<Parsed, Validat
     for (key, raw) in map {
         parse_key(kind, key, raw, &mut p);
     }
+    // Declaration order, whatever order the keys came in: changedFields, `previous` and the
+    // activity feed then list fields as the type declares them.
+    p.patch.0.sort_by_key(|(i, _)| *i);
     Ok(p)
 }
 

@@ -2,6 +2,7 @@
 //! change events, and the ports that storage and realtime implement. No I/O here.
 
 pub mod access;
+pub mod activity;
 pub mod catalog;
 pub mod change;
 pub mod entity;

@@ -48,6 +48,7 @@ pub struct MemberChange {
     pub production_id: Uuid,
     pub member: Member,
     pub actor: Option<String>,
+    pub actor_name: Option<String>,
     pub at: OffsetDateTime,
     /// The role before an update, for the diff.
     pub previous_role: Option<Role>,
@@ -117,6 +118,7 @@ mod tests {
                 version: 1,
             },
             actor: Some("ann".into()),
+            actor_name: None,
             at: OffsetDateTime::UNIX_EPOCH,
             previous_role: None,
         }

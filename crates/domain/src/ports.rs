@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::access::Role;
+use crate::activity::{ActivityPage, ActivityQuery};
 use crate::change::ChangeEvent;
 use crate::entity::Entity;
 use crate::error::SyncError;
@@ -15,8 +16,23 @@ use crate::kind::EntityKind;
 use crate::member::{Member, MemberWrite};
 use crate::merge::Conflict;
 
-/// The user a write is attributed to, when known.
-pub type Actor = Option<String>;
+/// Who a write is attributed to: the user id (when known) and their display name, which
+/// the change log keeps for the activity feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+impl Actor {
+    pub fn user(id: &str) -> Actor {
+        Actor { id: Some(id.to_owned()), name: None }
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
 
 /// A committed create or delete with the events it produced, in seq order.
 #[derive(Debug, Clone)]
@@ -96,6 +112,13 @@ pub trait ChangeFeed: Send + Sync {
     async fn head_seq(&self, production: Uuid) -> Result<i64, SyncError>;
 }
 
+/// The activity feed over the change log.
+#[async_trait]
+pub trait ActivityLog: Send + Sync {
+    /// Newest first; `NotFound` for an unknown production.
+    async fn activity(&self, production: Uuid, query: &ActivityQuery) -> Result<ActivityPage, SyncError>;
+}
+
 /// Round-trip to the database, for `/health`.
 #[async_trait]
 pub trait HealthCheck: Send + Sync {
@@ -141,13 +164,13 @@ pub trait MemberStore: Send + Sync {
         production: Uuid,
         user: &str,
         role: Role,
-        actor: Option<&str>,
+        actor: &Actor,
     ) -> Result<MemberWrite, SyncError>;
     async fn remove_member(
         &self,
         production: Uuid,
         user: &str,
-        actor: Option<&str>,
+        actor: &Actor,
     ) -> Result<MemberWrite, SyncError>;
     /// Every production the user is a member of.
     async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError>;

@@ -26,16 +26,16 @@ static APPEND: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq) \
     INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
-    created_at, changed_fields, diff, data) \
-    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM s RETURNING seq",
+    user_name, created_at, changed_fields, diff, data) \
+    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM s RETURNING seq",
     )
 });
 
 static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT entity_version, user_id, diff FROM change_log \
-    WHERE entity_id = $1 AND entity_type = $2 AND entity_version > $3 AND action = 'updated' \
-    ORDER BY entity_version",
+    WHERE production_id = $1 AND entity_id = $2 AND entity_type = $3 AND entity_version > $4 \
+    AND action = 'updated' ORDER BY entity_version",
     )
 });
 
@@ -49,9 +49,10 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
 
 pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
-    let (kind, id, at) = (change.entity.kind.name, change.entity.id, change.at);
+    let (kind, id, at, name) =
+        (change.entity.kind.name, change.entity.id, change.at, change.actor_name.clone());
     let event = change.into_event(0);
-    append_event(conn, kind, id, at, &diff, event).await
+    append_event(conn, kind, id, at, name.as_deref(), &diff, event).await
 }
 
 /// A membership change: in the production's stream like any entity change.
@@ -60,9 +61,9 @@ pub async fn append_member(
     change: MemberChange,
 ) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
-    let (id, at) = (change.member.id, change.at);
+    let (id, at, name) = (change.member.id, change.at, change.actor_name.clone());
     let event = change.into_event(0);
-    append_event(conn, MEMBER, id, at, &diff, event).await
+    append_event(conn, MEMBER, id, at, name.as_deref(), &diff, event).await
 }
 
 /// Writes `event` (its seq still 0) to the log and gives it the seq it got.
@@ -71,6 +72,7 @@ async fn append_event(
     kind: &str,
     id: Uuid,
     at: time::OffsetDateTime,
+    user_name: Option<&str>,
     diff: &Value,
     mut event: ChangeEvent,
 ) -> Result<ChangeEvent, DbError> {
@@ -84,6 +86,7 @@ async fn append_event(
         .bind::<Text, _>(action)
         .bind::<BigInt, _>(p.version)
         .bind::<Nullable<Text>, _>(p.user_id.as_deref())
+        .bind::<Nullable<Text>, _>(user_name)
         .bind::<Timestamptz, _>(at)
         .bind::<Array<Text>, _>(&p.changed_fields)
         .bind::<Jsonb, _>(diff)
@@ -101,10 +104,12 @@ async fn append_event(
 pub async fn history(
     conn: &mut AsyncPgConnection,
     kind: &EntityKind,
+    production: Uuid,
     entity: Uuid,
     base: i64,
 ) -> Result<BaseValues, DbError> {
     let rows: Vec<HistoryRow> = stmt(&HISTORY)
+        .bind::<SqlUuid, _>(production)
         .bind::<SqlUuid, _>(entity)
         .bind::<Text, _>(kind.name)
         .bind::<BigInt, _>(base)

@@ -75,8 +75,7 @@ impl EntityStore for PgStore {
         check_production(kind, production_id, input.production_id)?;
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
-            conn.transaction(async |c| create_tx(c, kind, id, production_id, &input, actor.as_deref()).await)
-                .await
+            conn.transaction(async |c| create_tx(c, kind, id, production_id, &input, &actor).await).await
         })
         .await
     }
@@ -92,10 +91,7 @@ impl EntityStore for PgStore {
         check_production(kind, production, input.production_id)?;
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
-            conn.transaction(async |c| {
-                update_tx(c, kind, production, id, &input, actor.as_deref(), now()).await
-            })
-            .await
+            conn.transaction(async |c| update_tx(c, kind, production, id, &input, &actor, now()).await).await
         })
         .await
     }
@@ -109,7 +105,7 @@ impl EntityStore for PgStore {
     ) -> Result<Written, SyncError> {
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
-            conn.transaction(async |c| delete_tx(c, kind, production, id, actor.as_deref()).await).await
+            conn.transaction(async |c| delete_tx(c, kind, production, id, &actor).await).await
         })
         .await
     }
@@ -201,10 +197,10 @@ async fn create_tx(
     id: Uuid,
     production_id: Uuid,
     input: &CreateInput,
-    actor: Option<&str>,
+    actor: &Actor,
 ) -> Result<Written, DbError> {
     let at = now();
-    let (entity, changes) = new_entity(kind, id, production_id, input, actor, at);
+    let (entity, changes) = new_entity(kind, id, production_id, input, actor.id(), at);
     let inserted = stmt(&statements(kind).insert)
         .bind::<Jsonb, _>(entity.to_row())
         .execute(conn)
@@ -213,11 +209,17 @@ async fn create_tx(
     if inserted == 0 {
         return Err(SyncError::IdExists { kind: kind.name, id }.into());
     }
-    if let Some(user) = actor.filter(|_| kind.is_production()) {
+    if let Some(user) = actor.id().filter(|_| kind.is_production()) {
         crate::members::add_creator(conn, id, user, at).await?;
     }
-    let change =
-        Change { action: Action::Created, entity: entity.clone(), changes, actor: actor.map(Into::into), at };
+    let change = Change {
+        action: Action::Created,
+        entity: entity.clone(),
+        changes,
+        actor: actor.id.clone(),
+        actor_name: actor.name.clone(),
+        at,
+    };
     let event = changelog::append(conn, change).await?;
     Ok(Written { entity, events: vec![event] })
 }
@@ -260,15 +262,17 @@ async fn update_tx(
     production: Uuid,
     id: Uuid,
     input: &UpdateInput,
-    actor: Option<&str>,
+    actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<Updated, DbError> {
     let (current, _) = lock(conn, kind, production, id).await?;
     let history = match input.base_version {
-        Some(base) if needs_history(&current, input) => changelog::history(conn, kind, id, base).await?,
+        Some(base) if needs_history(&current, input) => {
+            changelog::history(conn, kind, production, id, base).await?
+        }
         _ => BaseValues::new(),
     };
-    let merged = apply_update(&current, input, &history, actor, at)?;
+    let merged = apply_update(&current, input, &history, actor.id(), at)?;
     let changed_fields: Vec<&'static str> = merged.changes.iter().map(|c| c.field).collect();
     if merged.is_noop() {
         return Ok(Updated {
@@ -287,7 +291,8 @@ async fn update_tx(
         action: Action::Updated,
         entity: merged.entity.clone(),
         changes: merged.changes,
-        actor: actor.map(Into::into),
+        actor: actor.id.clone(),
+        actor_name: actor.name.clone(),
         at,
     };
     let event = changelog::append(conn, change).await?;
@@ -305,7 +310,7 @@ async fn delete_tx(
     kind: &'static EntityKind,
     production: Uuid,
     id: Uuid,
-    actor: Option<&str>,
+    actor: &Actor,
 ) -> Result<Written, DbError> {
     let at = now();
     // Lock order: entity rows before the production row. Every write locks its entity and
@@ -322,7 +327,8 @@ async fn delete_tx(
         action: Action::Deleted,
         entity: entity.clone(),
         changes: vec![],
-        actor: actor.map(Into::into),
+        actor: actor.id.clone(),
+        actor_name: actor.name.clone(),
         at,
     };
     if kind.is_production() {
@@ -374,7 +380,7 @@ async fn clear_references(
     conn: &mut AsyncPgConnection,
     referrers: Vec<Referrer>,
     production: Uuid,
-    actor: Option<&str>,
+    actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<Vec<prodsync_domain::ChangeEvent>, DbError> {
     let mut events = Vec::new();

@@ -5,6 +5,7 @@
 //! declarations say which columns exist. That keeps "add an entity type" to one
 //! declaration plus one migration, while PostgreSQL still enforces types and references.
 
+mod activity;
 mod changelog;
 mod db_error;
 mod entities;

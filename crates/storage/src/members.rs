@@ -15,7 +15,7 @@ use prodsync_domain::access::{check_member_change, Role};
 use prodsync_domain::catalog::PRODUCTION;
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::member::{Member, MemberChange, MemberWrite};
-use prodsync_domain::ports::{MemberStore, ProductionCursor, ProductionPage};
+use prodsync_domain::ports::{Actor, MemberStore, ProductionCursor, ProductionPage};
 use prodsync_domain::{Action, SyncError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -166,7 +166,7 @@ async fn set_tx(
     production: Uuid,
     user: &str,
     role: Role,
-    actor: Option<&str>,
+    actor: &Actor,
 ) -> Result<MemberWrite, DbError> {
     let members = lock_members(conn, production).await?;
     check_member_change(&owners(&members), user, Some(role)).map_err(SyncError::from)?;
@@ -183,7 +183,7 @@ async fn set_tx(
                 id: Uuid::new_v4(),
                 user_id: user.to_owned(),
                 role,
-                added_by: actor.map(str::to_owned),
+                added_by: actor.id.clone(),
                 added_at: at,
                 version: 1,
             };
@@ -205,7 +205,8 @@ async fn set_tx(
         action,
         production_id: production,
         member: member.clone(),
-        actor: actor.map(str::to_owned),
+        actor: actor.id.clone(),
+        actor_name: actor.name.clone(),
         at,
         previous_role,
     };
@@ -217,7 +218,7 @@ async fn remove_tx(
     conn: &mut AsyncPgConnection,
     production: Uuid,
     user: &str,
-    actor: Option<&str>,
+    actor: &Actor,
 ) -> Result<MemberWrite, DbError> {
     let members = lock_members(conn, production).await?;
     check_member_change(&owners(&members), user, None).map_err(SyncError::from)?;
@@ -229,7 +230,8 @@ async fn remove_tx(
         action: Action::Deleted,
         production_id: production,
         member: member.clone(),
-        actor: actor.map(str::to_owned),
+        actor: actor.id.clone(),
+        actor_name: actor.name.clone(),
         at: truncate_to_micros(OffsetDateTime::now_utc()),
         previous_role: Some(member.role),
     };
@@ -276,7 +278,7 @@ impl MemberStore for PgStore {
         production: Uuid,
         user: &str,
         role: Role,
-        actor: Option<&str>,
+        actor: &Actor,
     ) -> Result<MemberWrite, SyncError> {
         self.retrying(&PRODUCTION, || async {
             let mut conn = self.conn().await?;
@@ -289,7 +291,7 @@ impl MemberStore for PgStore {
         &self,
         production: Uuid,
         user: &str,
-        actor: Option<&str>,
+        actor: &Actor,
     ) -> Result<MemberWrite, SyncError> {
         self.retrying(&PRODUCTION, || async {
             let mut conn = self.conn().await?;

@@ -5,7 +5,7 @@
 
 use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::field::FieldType;
-use prodsync_domain::ports::EntityStore;
+use prodsync_domain::ports::{Actor, EntityStore};
 use prodsync_domain::{parse_create, parse_update, CreateInput, EntityKind, SyncError};
 use prodsync_storage::test_db::TestDatabase;
 use prodsync_storage::{connect, PgStore, PoolSettings};
@@ -106,7 +106,7 @@ async fn create(
     input: CreateInput,
 ) -> Result<(Uuid, Uuid), SyncError> {
     let scope = if kind.is_production() { None } else { Some(production) };
-    let e = store.create(kind, scope, input, Some("prop".into())).await?.entity;
+    let e = store.create(kind, scope, input, Actor::user("prop")).await?.entity;
     Ok((e.production_id, e.id))
 }
 
@@ -128,7 +128,7 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
     let store = PgStore::new(pool);
     let production = rt.block_on(async {
         let input = parse_create(&PRODUCTION, &json!({"showName": "Fuzz", "client": "Prop"})).unwrap();
-        store.create(&PRODUCTION, None, input, Some("prop".into())).await.unwrap().entity.id
+        store.create(&PRODUCTION, None, input, Actor::user("prop")).await.unwrap().entity.id
     });
     let config = ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |((k, fields) in body())| {
@@ -166,7 +166,7 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
             let base = parse_create(kind, &Value::Object(required)).unwrap();
             let (scope, id) = create(&store, kind, production, base).await.unwrap();
             if let Ok(input) = parse_update(kind, &body) {
-                if let Err(e) = store.update(kind, scope, id, input, Some("prop".into())).await {
+                if let Err(e) = store.update(kind, scope, id, input, Actor::user("prop")).await {
                     prop_assert!(!is_fault(&e), "update {} {body}: {e}", kind.name);
                 }
             }

@@ -7,7 +7,7 @@ use diesel::{sql_query, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{self, CAMERA, CCU, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::field::FieldType;
-use prodsync_domain::ports::{ChangeFeed, EntityStore};
+use prodsync_domain::ports::{Actor, ChangeFeed, EntityStore};
 use prodsync_domain::{parse_create, parse_update, SyncError};
 use prodsync_storage::test_db::TestDatabase;
 use prodsync_storage::{connect, PgStore, PoolSettings};
@@ -27,7 +27,7 @@ async fn store(db: &TestDatabase) -> PgStore {
 
 async fn production(s: &PgStore) -> Uuid {
     let input = parse_create(&PRODUCTION, &json!({"showName": "Gala", "client": "ACME"})).unwrap();
-    s.create(&PRODUCTION, None, input, Some("ann".into())).await.unwrap().entity.id
+    s.create(&PRODUCTION, None, input, Actor::user("ann")).await.unwrap().entity.id
 }
 
 #[derive(QueryableByName)]
@@ -76,16 +76,20 @@ async fn writes_get_gapless_seqs_and_noops_get_none() {
     let s = store(&db).await;
     let p = production(&s).await;
     let cam = s
-        .create(&CAMERA, Some(p), parse_create(&CAMERA, &json!({"name": "Cam 1"})).unwrap(), None)
+        .create(&CAMERA, Some(p), parse_create(&CAMERA, &json!({"name": "Cam 1"})).unwrap(), Actor::default())
         .await
         .unwrap();
     assert_eq!(cam.events[0].seq(), 2);
     let id = cam.entity.id;
-    let u =
-        s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), None).await.unwrap();
+    let u = s
+        .update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), Actor::default())
+        .await
+        .unwrap();
     assert_eq!(u.events[0].seq(), 3);
-    let noop =
-        s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), None).await.unwrap();
+    let noop = s
+        .update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), Actor::default())
+        .await
+        .unwrap();
     assert!(noop.events.is_empty());
     assert_eq!(noop.entity.version, 2);
     let page = s.changes_since(p, 0, 100).await.unwrap();
@@ -105,26 +109,26 @@ async fn a_stale_echo_is_detected_from_the_change_log() {
             &CAMERA,
             Some(p),
             parse_create(&CAMERA, &json!({"name": "Cam 1", "note": "a"})).unwrap(),
-            None,
+            Actor::default(),
         )
         .await
         .unwrap();
     let stale = cam.entity.to_json();
     let id = cam.entity.id;
-    s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "b"})).unwrap(), Some("ann".into()))
+    s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "b"})).unwrap(), Actor::user("ann"))
         .await
         .unwrap();
     let mut echo = stale.clone();
     echo["model"] = json!("HDC-5500");
     let r =
-        s.update(&CAMERA, p, id, parse_update(&CAMERA, &echo).unwrap(), Some("bob".into())).await.unwrap();
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &echo).unwrap(), Actor::user("bob")).await.unwrap();
     assert_eq!(r.entity.value("note"), Some(&json!("b")));
     assert_eq!(r.entity.value("model"), Some(&json!("HDC-5500")));
     assert!(r.conflicts.is_empty());
     let mut clash = stale;
     clash["note"] = json!("c");
     let r =
-        s.update(&CAMERA, p, id, parse_update(&CAMERA, &clash).unwrap(), Some("cy".into())).await.unwrap();
+        s.update(&CAMERA, p, id, parse_update(&CAMERA, &clash).unwrap(), Actor::user("cy")).await.unwrap();
     assert_eq!(r.conflicts.len(), 1);
     assert_eq!(r.conflicts[0].overwritten_by.as_deref(), Some("ann"));
 }
@@ -135,14 +139,14 @@ async fn references_stay_inside_a_production_and_deleting_the_target_clears_them
     let s = store(&db).await;
     let (p, q) = (production(&s).await, production(&s).await);
     let ccu = |name: &str| parse_create(&CCU, &json!({ "name": name })).unwrap();
-    let ccu_p = s.create(&CCU, Some(p), ccu("CCU 1"), None).await.unwrap().entity.id;
-    let ccu_q = s.create(&CCU, Some(q), ccu("CCU Q"), None).await.unwrap().entity.id;
+    let ccu_p = s.create(&CCU, Some(p), ccu("CCU 1"), Actor::default()).await.unwrap().entity.id;
+    let ccu_q = s.create(&CCU, Some(q), ccu("CCU Q"), Actor::default()).await.unwrap().entity.id;
     let foreign = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_q.to_string()})).unwrap();
-    let err = s.create(&CAMERA, Some(p), foreign, None).await.unwrap_err();
+    let err = s.create(&CAMERA, Some(p), foreign, Actor::default()).await.unwrap_err();
     assert!(matches!(err, SyncError::InvalidReference { field: "ccuId", .. }), "{err:?}");
     let own = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_p.to_string()})).unwrap();
-    let cam = s.create(&CAMERA, Some(p), own, None).await.unwrap().entity.id;
-    let deleted = s.delete(&CCU, p, ccu_p, Some("ann".into())).await.unwrap();
+    let cam = s.create(&CAMERA, Some(p), own, Actor::default()).await.unwrap().entity.id;
+    let deleted = s.delete(&CCU, p, ccu_p, Actor::user("ann")).await.unwrap();
     let names: Vec<&str> = deleted.events.iter().map(|e| e.event.as_str()).collect();
     assert_eq!(names, vec!["camera:updated", "ccu:deleted"]);
     assert_eq!(s.get(&CAMERA, p, cam).await.unwrap().value("ccuId"), Some(&Value::Null));
@@ -164,7 +168,7 @@ async fn unknown_production_and_entity_are_told_apart() {
         Err(SyncError::NotFound { kind: "production", .. })
     ));
     let create = parse_create(&CAMERA, &json!({"name": "Cam"})).unwrap();
-    let err = s.create(&CAMERA, Some(nobody), create, None).await.unwrap_err();
+    let err = s.create(&CAMERA, Some(nobody), create, Actor::default()).await.unwrap_err();
     assert!(matches!(err, SyncError::NotFound { kind: "production", id } if id == nobody), "{err:?}");
 }
 
@@ -175,7 +179,7 @@ async fn pruned_history_answers_resync_required() {
     let p = production(&s).await;
     for i in 0..5 {
         let body = parse_create(&CCU, &json!({ "name": format!("CCU {i}") })).unwrap();
-        s.create(&CCU, Some(p), body, None).await.unwrap();
+        s.create(&CCU, Some(p), body, Actor::default()).await.unwrap();
     }
     assert_eq!(s.prune_change_log(2).await.unwrap(), 4);
     assert!(matches!(s.changes_since(p, 2, 10).await, Err(SyncError::ResyncRequired { oldest: 5, .. })));
@@ -200,16 +204,16 @@ async fn history_is_read_for_the_entity_type_not_just_the_id() {
         b
     };
     let camera = parse_create(&CAMERA, &with_id(json!({"name": "Cam", "note": "a"}))).unwrap();
-    s.create(&CAMERA, Some(p), camera, None).await.unwrap();
+    s.create(&CAMERA, Some(p), camera, Actor::default()).await.unwrap();
     let ccu = parse_create(&CCU, &with_id(json!({"name": "CCU", "note": "x"}))).unwrap();
-    s.create(&CCU, Some(p), ccu, None).await.unwrap();
+    s.create(&CCU, Some(p), ccu, Actor::default()).await.unwrap();
     let update = |kind, body: Value| parse_update(kind, &body).unwrap();
-    s.update(&CCU, p, shared, update(&CCU, json!({"note": "y"})), None).await.unwrap(); // ccu v2
-    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"model": "HDC"})), None).await.unwrap(); // camera v2
-    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"note": "z"})), Some("ann".into())).await.unwrap(); // v3
+    s.update(&CCU, p, shared, update(&CCU, json!({"note": "y"})), Actor::default()).await.unwrap(); // ccu v2
+    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"model": "HDC"})), Actor::default()).await.unwrap(); // camera v2
+    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"note": "z"})), Actor::user("ann")).await.unwrap(); // v3
                                                                                                             // Bob saw the camera at version 1 (note "a") and sets note to "x": a real edit.
     let r = s
-        .update(&CAMERA, p, shared, update(&CAMERA, json!({"version": 1, "note": "x"})), None)
+        .update(&CAMERA, p, shared, update(&CAMERA, json!({"version": 1, "note": "x"})), Actor::default())
         .await
         .unwrap();
     assert_eq!(r.entity.value("note"), Some(&json!("x")), "bob's edit was taken for a stale echo");

@@ -52,7 +52,7 @@ pub async fn create(
     authorize_global(&caller, GlobalOperation::ChangeEquipment)?;
     let input = parse_create(&EQUIPMENT, &body)?;
     let user = caller.actor();
-    Ok(HttpResponse::Created().json(state.equipment.create(input, user.as_deref()).await?.to_json()))
+    Ok(HttpResponse::Created().json(state.equipment.create(input, user.id()).await?.to_json()))
 }
 
 pub async fn update(
@@ -65,7 +65,7 @@ pub async fn update(
     let id = parse_id("id", &path)?;
     let input = parse_update(&EQUIPMENT, &body)?;
     let user = caller.actor();
-    Ok(HttpResponse::Ok().json(state.equipment.update(id, input, user.as_deref()).await?.to_json()))
+    Ok(HttpResponse::Ok().json(state.equipment.update(id, input, user.id()).await?.to_json()))
 }
 
 pub async fn delete(

@@ -67,8 +67,7 @@ pub async fn put(
     let role = role(&body)?;
     authorize(&state, &caller, pid, Operation::ManageMembers).await?;
     let (members, actor) = (state.members.clone(), caller.actor());
-    let written =
-        state.commit(async move { members.set_member(pid, &user, role, actor.as_deref()).await }).await?;
+    let written = state.commit(async move { members.set_member(pid, &user, role, &actor).await }).await?;
     tracing::info!(production_id = %pid, member = %written.member.user_id, role = role.as_str(),
         by = ?caller.0.user_id, changed = !written.events.is_empty(), "membership set");
     Ok(HttpResponse::Ok().json(written.member))
@@ -82,8 +81,7 @@ pub async fn delete(
     let (pid, user) = (parse_id("productionId", &path.0)?, user_id(&path.1)?);
     authorize(&state, &caller, pid, Operation::ManageMembers).await?;
     let (members, actor) = (state.members.clone(), caller.actor());
-    let written =
-        state.commit(async move { members.remove_member(pid, &user, actor.as_deref()).await }).await?;
+    let written = state.commit(async move { members.remove_member(pid, &user, &actor).await }).await?;
     tracing::info!(production_id = %pid, member = %written.member.user_id, by = ?caller.0.user_id, "member removed");
     Ok(HttpResponse::Ok().json(json!({"userId": written.member.user_id, "removed": true,
         "seq": written.events.last().map(|e| e.seq())})))

@@ -1,5 +1,6 @@
 //! The HTTP surface. One module per resource; handlers parse, call a port, shape JSON.
 
+mod activity;
 mod directory;
 mod entities;
 mod equipment;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/productions/{pid}/changes", web::get().to(feed::changes))
             .route("/productions/{pid}/members", web::get().to(members::list))
             .route("/productions/{pid}/presence", web::get().to(presence::presence))
+            .route("/productions/{pid}/activity", web::get().to(activity::activity))
             .service(
                 web::resource("/productions/{pid}/members/{userId}")
                     .route(web::put().to(members::put))
