@@ -2,11 +2,13 @@
 //! (against pgbench running the same transaction), fan-out, idle connections and catch-up.
 //! Prints a table, writes JSON, and exits non-zero on any error or lost event.
 
+mod activity;
 mod catchup;
 mod connections;
 mod fanout;
 mod fixtures;
 mod pgbench;
+mod presence;
 mod server;
 mod stats;
 mod writes;
@@ -34,8 +36,8 @@ struct Cli {
     /// Write the rows as JSON here too.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Scenarios to run (comma-separated): write, fanout, connections, catchup.
-    #[arg(long, value_delimiter = ',', default_value = "write,fanout,connections,catchup")]
+    /// Scenarios to run (comma-separated): write, fanout, connections, catchup, activity, presence.
+    #[arg(long, value_delimiter = ',', default_value = "write,fanout,connections,catchup,activity,presence")]
     only: Vec<String>,
     /// Concurrent HTTP clients (and pgbench clients) for the write path.
     #[arg(long, default_value_t = 8)]
@@ -66,6 +68,11 @@ struct Plan {
     fanout_secs: u64,
     connections: Vec<usize>,
     catchup: usize,
+    /// Change-log rows for the activity pages, and GETs per page kind.
+    activity_rows: usize,
+    activity_requests: usize,
+    presence_users: Vec<usize>,
+    presence_secs: u64,
 }
 
 impl Plan {
@@ -77,6 +84,10 @@ impl Plan {
                 fanout_secs: 2,
                 connections: vec![500],
                 catchup: 1000,
+                activity_rows: 20_000,
+                activity_requests: 20,
+                presence_users: vec![50],
+                presence_secs: 2,
             }
         } else {
             Plan {
@@ -85,6 +96,10 @@ impl Plan {
                 fanout_secs: 5,
                 connections: vec![10_000, 50_000],
                 catchup: 10_000,
+                activity_rows: 1_000_000,
+                activity_requests: 200,
+                presence_users: vec![100, 300, 1000],
+                presence_secs: 5,
             }
         };
         if !cli.subscribers.is_empty() {
@@ -158,6 +173,25 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         let server = server::ServerProc::start(&cli.server_bin, &env).await?;
         let targets = fixtures::create(&http, &server.base, 10, 10).await?;
         rows.extend(connections::run(&server, &targets, &plan.connections).await);
+    }
+    if wants("activity") {
+        let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+        rows.extend(activity::run(&server, targets[0], plan.activity_rows, plan.activity_requests).await);
+    }
+    if wants("presence") {
+        for &users in &plan.presence_users {
+            // A fresh server per size; pings off so they do not interleave with the sends.
+            let env = [
+                ("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned()),
+                ("PRODSYNC_WS_PING_INTERVAL_MS", "600000".to_owned()),
+            ];
+            let server = server::ServerProc::start(&cli.server_bin, &env).await?;
+            let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+            rows.push(
+                presence::run(&server, targets[0], users, Duration::from_secs(plan.presence_secs)).await,
+            );
+        }
     }
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;

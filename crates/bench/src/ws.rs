@@ -35,7 +35,19 @@ pub enum Frame<'a> {
 impl Ws {
     /// `source` picks the first of the 127.0.0.x addresses to connect from: scenarios use
     /// different ones, so ports a previous scenario left in TIME_WAIT do not get in the way.
+    /// An anonymous socket (no user: not counted per user, not in presence).
     pub async fn connect(port: u16, source: u8, index: usize, buffer: usize) -> Result<Ws, String> {
+        Ws::connect_as(port, source, index, buffer, None).await
+    }
+
+    /// A socket of `user`.
+    pub async fn connect_as(
+        port: u16,
+        source: u8,
+        index: usize,
+        buffer: usize,
+        user: Option<&str>,
+    ) -> Result<Ws, String> {
         let source = Ipv4Addr::new(127, 0, 0, source + (index / PER_SOURCE) as u8);
         let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
         socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
@@ -44,9 +56,9 @@ impl Ws {
             .connect(SocketAddr::from(([127, 0, 0, 1], port)))
             .await
             .map_err(|e| format!("connect: {e}"))?;
-        // One user per socket, as in a real crowd (the server limits sockets per user).
+        let query = user.map(|u| format!("?userId={u}")).unwrap_or_default();
         let request = format!(
-            "GET /ws?userId=bench-{source}-{index} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            "GET /ws{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
              Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         );
         stream.write_all(request.as_bytes()).await.map_err(|e| e.to_string())?;
