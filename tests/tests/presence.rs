@@ -185,3 +185,19 @@ async fn a_burst_of_focus_moves_is_coalesced_and_the_last_arrives_last() {
     assert_eq!(bob.next(Duration::from_millis(300)).await, Got::Timeout);
     assert!(span < 5 * SECOND);
 }
+
+#[tokio::test]
+async fn a_flood_of_focus_moves_is_refused_beyond_the_sockets_budget() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam"})).await;
+    let mut ann = present(&s, "ann", "Ann").await;
+    ann.join(&pid, None).await;
+    ann.see_presence = false;
+    for _ in 0..400 {
+        ann.send("presence:update", json!({"productionId": pid, "focus": focus(cam["id"].as_str().unwrap(), "name")}))
+            .await;
+    }
+    let err = ann.expect_event("error").await;
+    assert_eq!(err["error"], "rate_limited", "{err}");
+}

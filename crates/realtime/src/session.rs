@@ -23,6 +23,9 @@ use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameE
 /// it but over `max_frame_bytes` get an error frame and the socket stays usable.
 const CODEC_LIMIT: usize = 1024 * 1024;
 const REPLAY_PAGE: i64 = 1000;
+/// Presence updates per socket: a burst of this many, then this many a second.
+const PRESENCE_BURST: u32 = 240;
+const PRESENCE_PER_SECOND: u32 = 120;
 
 /// Upgrades `GET /ws` for an authenticated caller and starts the session task. The api
 /// crate established `who` (a header on a trusted network, a token otherwise); a user who
@@ -69,17 +72,17 @@ pub fn upgrade(
     Ok(response)
 }
 
-/// Joins a socket may make: `burst` at once, then `per_second`.
-struct JoinBudget {
+/// What a socket may do in a while: `burst` at once, then `per_second` (a token bucket).
+struct Budget {
     tokens: f64,
     burst: f64,
     per_second: f64,
     at: Instant,
 }
 
-impl JoinBudget {
-    fn new(burst: u32, per_second: u32) -> JoinBudget {
-        JoinBudget {
+impl Budget {
+    fn new(burst: u32, per_second: u32) -> Budget {
+        Budget {
             tokens: f64::from(burst),
             burst: f64::from(burst),
             per_second: f64::from(per_second),
@@ -130,19 +133,23 @@ struct Conn {
     in_list: bool,
     /// Productions whose list events this socket may see; `None`: all (administrators).
     visible: Option<HashSet<Uuid>>,
-    joins: JoinBudget,
+    joins: Budget,
+    /// Focus moves: far above any UI's pace, low enough that a flood cannot pile up in
+    /// the room's queue.
+    moves: Budget,
 }
 
 impl Conn {
     fn new(hub: Hub, session: Session, who: Identity, user: Option<Arc<str>>) -> Conn {
         let settings = hub.settings();
         let (tx, rx) = mpsc::channel(settings.send_queue.max(1));
-        let joins = JoinBudget::new(settings.join_burst, settings.joins_per_second);
+        let joins = Budget::new(settings.join_burst, settings.joins_per_second);
+        let moves = Budget::new(PRESENCE_BURST, PRESENCE_PER_SECOND);
         let name = who.name.as_deref().map(Arc::from);
         let me =
             Subscriber { id: hub.next_id(), user: user.clone(), name, tx, overflow: Arc::new(Notify::new()) };
         let visible = needs_membership(&who).then(HashSet::new);
-        Conn { hub, session, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins }
+        Conn { hub, session, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins, moves }
     }
 
     async fn run(mut self, mut stream: AggregatedMessageStream) {
@@ -309,13 +316,17 @@ impl Conn {
                 self.send(frame("left", json!({"productionId": production_id}))).await
             }
             ClientFrame::PresenceUpdate { production_id, focus } => {
-                if matches!(self.rooms.get(&production_id), Some(Membership::Live { .. })) {
+                if !matches!(self.rooms.get(&production_id), Some(Membership::Live { .. })) {
+                    let e = FrameError { code: "not_joined", message: "join the production before sending presence".into() };
+                    return self.send(error_frame(&e, Some(production_id))).await;
+                }
+                if self.moves.take() {
                     self.hub.focus(production_id, self.me.id, focus);
                     return Ok(());
                 }
                 let e = FrameError {
-                    code: "not_joined",
-                    message: "join the production before sending presence".into(),
+                    code: "rate_limited",
+                    message: format!("at most {PRESENCE_PER_SECOND} presence updates a second; this one was dropped"),
                 };
                 self.send(error_frame(&e, Some(production_id))).await
             }
