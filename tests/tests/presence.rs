@@ -195,8 +195,11 @@ async fn a_flood_of_focus_moves_is_refused_beyond_the_sockets_budget() {
     ann.join(&pid, None).await;
     ann.see_presence = false;
     for _ in 0..400 {
-        ann.send("presence:update", json!({"productionId": pid, "focus": focus(cam["id"].as_str().unwrap(), "name")}))
-            .await;
+        ann.send(
+            "presence:update",
+            json!({"productionId": pid, "focus": focus(cam["id"].as_str().unwrap(), "name")}),
+        )
+        .await;
     }
     let err = ann.expect_event("error").await;
     assert_eq!(err["error"], "rate_limited", "{err}");

@@ -317,7 +317,10 @@ impl Conn {
             }
             ClientFrame::PresenceUpdate { production_id, focus } => {
                 if !matches!(self.rooms.get(&production_id), Some(Membership::Live { .. })) {
-                    let e = FrameError { code: "not_joined", message: "join the production before sending presence".into() };
+                    let e = FrameError {
+                        code: "not_joined",
+                        message: "join the production before sending presence".into(),
+                    };
                     return self.send(error_frame(&e, Some(production_id))).await;
                 }
                 if self.moves.take() {
@@ -326,7 +329,9 @@ impl Conn {
                 }
                 let e = FrameError {
                     code: "rate_limited",
-                    message: format!("at most {PRESENCE_PER_SECOND} presence updates a second; this one was dropped"),
+                    message: format!(
+                        "at most {PRESENCE_PER_SECOND} presence updates a second; this one was dropped"
+                    ),
                 };
                 self.send(error_frame(&e, Some(production_id))).await
             }
