@@ -69,8 +69,19 @@ impl TestServer {
         user: &str,
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
+        self.request(method, path, body, |r| r.header("x-user-id", user)).await
+    }
+
+    /// Sends a request shaped by `with` (headers) and reads its JSON answer.
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        with: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> (StatusCode, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self.http.request(method, self.url(path)).header("x-user-id", user);
+        let mut req = with(self.http.request(method, self.url(path)));
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -219,18 +230,7 @@ impl TestServer {
         token: &str,
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self.http.request(method, self.url(path));
-        if !token.is_empty() {
-            req = req.bearer_auth(token);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let res = req.send().await.expect("request sent");
-        let status = res.status();
-        let text = res.text().await.expect("body read");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        self.request(method, path, body, |r| if token.is_empty() { r } else { r.bearer_auth(token) }).await
     }
 
     /// A call that must succeed; returns its body.

@@ -5,13 +5,11 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use prodsync_domain::access::Identity;
+use prodsync_domain::access::{is_valid_user_text, Identity};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{AuthMode, Settings};
 
-/// Longest user id or display name accepted, from a header or a token.
-pub const MAX_NAME_CHARS: usize = 200;
 /// Leeway for clocks that disagree a little about `exp`.
 const LEEWAY_SECS: u64 = 30;
 
@@ -149,7 +147,7 @@ fn describe(kind: &jsonwebtoken::errors::ErrorKind) -> String {
 /// Trims; empty means not given; control characters or overlong text are refused.
 fn printable(raw: Option<&str>, what: &'static str) -> Result<Option<String>, AuthError> {
     let Some(s) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(None) };
-    if s.chars().count() > MAX_NAME_CHARS || s.chars().any(char::is_control) {
+    if !is_valid_user_text(s) {
         return Err(AuthError::BadName(what));
     }
     Ok(Some(s.to_owned()))

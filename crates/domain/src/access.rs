@@ -34,6 +34,15 @@ impl Role {
     }
 }
 
+/// Longest user id or display name accepted, from a header, a token or a path.
+pub const MAX_USER_CHARS: usize = 200;
+
+/// A user id or display name: 1 to 200 characters, none of them control characters (they
+/// end up in logs, headers of other clients' events and PostgreSQL text).
+pub fn is_valid_user_text(s: &str) -> bool {
+    !s.is_empty() && s.chars().count() <= MAX_USER_CHARS && !s.chars().any(char::is_control)
+}
+
 /// Who is asking, as the adapter established it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {

@@ -1,7 +1,7 @@
 //! `GET /api/productions/:pid/activity`: who changed what, newest first, filtered and paged.
 
 use actix_web::{web, HttpResponse};
-use prodsync_domain::access::Operation;
+use prodsync_domain::access::{is_valid_user_text, Operation};
 use prodsync_domain::activity::ActivityQuery;
 use prodsync_domain::catalog;
 use prodsync_domain::member::MEMBER;
@@ -9,7 +9,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::access::{authorize, Caller};
-use crate::auth::MAX_NAME_CHARS;
 use crate::error::ApiError;
 use crate::request::parse_id;
 use crate::routes::feed::number;
@@ -45,7 +44,7 @@ fn parse(q: &Query) -> Result<ActivityQuery, ApiError> {
     };
     let entity_id = q.entity_id.as_deref().map(|raw| parse_id("entityId", raw)).transpose()?;
     let user_id = match q.user_id.as_deref() {
-        Some(u) if u.is_empty() || u.chars().count() > MAX_NAME_CHARS || u.chars().any(char::is_control) => {
+        Some(u) if !is_valid_user_text(u) => {
             return Err(bad("userId", "userId must be printable text of at most 200 characters".into()))
         }
         other => other.map(str::to_owned),

@@ -3,11 +3,10 @@
 //! takes the removed user's sockets out of the room at that point of the stream.
 
 use actix_web::{web, HttpResponse};
-use prodsync_domain::access::{Operation, Role};
+use prodsync_domain::access::{is_valid_user_text, Operation, Role};
 use serde_json::{json, Value};
 
 use crate::access::{authorize, Caller};
-use crate::auth::MAX_NAME_CHARS;
 use crate::error::ApiError;
 use crate::request::parse_id;
 use crate::state::AppState;
@@ -23,8 +22,7 @@ pub async fn list(
 }
 
 fn user_id(raw: &str) -> Result<String, ApiError> {
-    let ok = !raw.is_empty() && raw.chars().count() <= MAX_NAME_CHARS && !raw.chars().any(char::is_control);
-    if ok {
+    if is_valid_user_text(raw) {
         Ok(raw.to_owned())
     } else {
         Err(ApiError::bad_request("invalid_path", "userId must be printable text of at most 200 characters")
