@@ -16,7 +16,10 @@ const LEEWAY_SECS: u64 = 30;
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
-    pub exp: u64,
+    /// Required: `Validation` refuses a token without it (the field is optional here only
+    /// so that the refusal says which claim is missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -164,7 +167,7 @@ pub fn mint(
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?;
     let claims = Claims {
         sub: sub.to_owned(),
-        exp: (now + ttl).as_secs(),
+        exp: Some((now + ttl).as_secs()),
         name: name.map(str::to_owned),
         roles: if admin { vec!["admin".into()] } else { vec![] },
         iss: None,
@@ -205,7 +208,7 @@ mod tests {
     fn refuses_expired_forged_and_missing_tokens() {
         let expired = {
             let claims =
-                Claims { sub: "ann".into(), exp: 1, name: None, roles: vec![], iss: None, aud: None };
+                Claims { sub: "ann".into(), exp: Some(1), name: None, roles: vec![], iss: None, aud: None };
             encode(&Header::default(), &claims, &EncodingKey::from_secret(SECRET.as_bytes())).unwrap()
         };
         let forged =
