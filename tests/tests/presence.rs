@@ -73,6 +73,15 @@ async fn two_users_see_each_other_and_each_others_focus() {
 }
 
 #[tokio::test]
+async fn a_production_nobody_has_open_has_nobody_present() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let asked = tokio::time::timeout(SECOND * 5, s.get(&format!("/api/productions/{pid}/presence"))).await;
+    let (status, body) = asked.expect("GET presence answered");
+    assert_eq!((status.as_u16(), body["users"].clone()), (200, json!([])));
+}
+
+#[tokio::test]
 async fn a_user_with_two_tabs_is_one_entry_and_leaves_when_both_close() {
     let s = TestServer::start().await;
     let pid = s.production("Gala").await;

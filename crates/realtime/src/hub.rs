@@ -240,8 +240,12 @@ impl Hub {
     /// Who is present in a production on this instance (nobody when it has no room).
     pub async fn presence(&self, production_id: Uuid) -> Vec<PresentUser> {
         let (reply, answer) = oneshot::channel();
-        if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
-            let _ = entry.tx.send(RoomMsg::Presence { reply });
+        match lock(&self.inner.rooms).get(&production_id) {
+            Some(entry) => {
+                let _ = entry.tx.send(RoomMsg::Presence { reply });
+            }
+            // No room, nobody there. (Holding `reply` here would wait for ourselves.)
+            None => return Vec::new(),
         }
         answer.await.unwrap_or_default()
     }
