@@ -103,6 +103,16 @@ impl From<SyncError> for ApiError {
             SyncError::Member(MemberChangeError::LastOwner) => {
                 ApiError::new(S::CONFLICT, "last_owner", message).with_details(json!({"field": "role"}))
             }
+            SyncError::IdempotencyKeyReused => {
+                ApiError::new(S::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message)
+                    .with_details(json!({"field": "Idempotency-Key"}))
+            }
+            SyncError::IdempotencyInProgress => {
+                ApiError::new(S::CONFLICT, "idempotency_in_progress", message)
+                    .with_details(json!({"field": "Idempotency-Key"}))
+            }
+            // Answered as a replay where writes run (AppState::run); reaching here is a bug.
+            SyncError::AlreadyDone(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
             SyncError::Unavailable(_) => {
                 ApiError::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message)
             }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod idempotency;
 pub mod openapi;
 pub mod request;
 pub mod request_id;

@@ -40,6 +40,7 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     let state = AppState {
         members,
         activity: Arc::new(store.clone()),
+        commands: Arc::new(store.clone()),
         auth,
         entities: Arc::new(store.clone()),
         feed,
@@ -144,7 +145,10 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
     }
 }
 
-/// Keeps the change log to its configured length, forever.
+/// Idempotency receipts are kept this long (clients are promised at least 24 hours).
+const IDEMPOTENCY_HOURS: i32 = 48;
+
+/// Keeps the change log to its configured length and drops old idempotency receipts, forever.
 pub fn spawn_retention(store: PgStore, keep: i64, every: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
@@ -154,6 +158,11 @@ pub fn spawn_retention(store: PgStore, keep: i64, every: Duration) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(pruned = n, keep, "pruned change log"),
                 Err(e) => tracing::warn!(error = %e, "change-log retention pass failed; will retry"),
+            }
+            match store.prune_idempotency_keys(IDEMPOTENCY_HOURS).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(pruned = n, hours = IDEMPOTENCY_HOURS, "pruned idempotency receipts"),
+                Err(e) => tracing::warn!(error = %e, "idempotency retention pass failed; will retry"),
             }
         }
     });

@@ -3,9 +3,16 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use actix_web::{HttpRequest, HttpResponse};
+use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::member::MemberWrite;
+use serde_json::Value;
+
+use crate::access::Caller;
+use crate::idempotency;
 use prodsync_domain::ports::{
-    ActivityLog, ChangeFeed, ChangePublisher, EntityStore, HealthCheck, MemberStore, Updated, Written,
+    ActivityLog, ChangeFeed, ChangePublisher, CommandStore, EntityStore, HealthCheck, MemberStore, Updated,
+    Written,
 };
 use prodsync_domain::{ChangeEvent, SyncError};
 use prodsync_storage::EquipmentStore;
@@ -20,6 +27,7 @@ pub struct AppState {
     pub publisher: Arc<dyn ChangePublisher>,
     pub equipment: EquipmentStore,
     pub members: Arc<dyn MemberStore>,
+    pub commands: Arc<dyn CommandStore>,
     pub activity: Arc<dyn ActivityLog>,
     pub auth: Arc<crate::auth::Authenticator>,
 }
@@ -32,6 +40,12 @@ pub trait Committed {
 impl Committed for Written {
     fn events(&self) -> &[ChangeEvent] {
         &self.events
+    }
+}
+
+impl Committed for Outcome {
+    fn events(&self) -> &[ChangeEvent] {
+        Outcome::events(self)
     }
 }
 
@@ -48,9 +62,36 @@ impl Committed for Updated {
 }
 
 impl AppState {
+    /// Runs a write command and answers with `respond(outcome)`; with an Idempotency-Key,
+    /// the answer is kept in the write's transaction and a retry gets it back unwritten.
+    pub async fn run(
+        &self,
+        req: &HttpRequest,
+        caller: &Caller,
+        body: Option<&Value>,
+        command: Command,
+        respond: fn(&Outcome) -> StoredResponse,
+    ) -> Result<HttpResponse, ApiError> {
+        let receipt = idempotency::receipt(req, caller, body, respond)?;
+        let (store, actor) = (self.commands.clone(), caller.actor());
+        match self.write(async move { store.execute(command, actor, receipt).await }).await {
+            Ok(outcome) => Ok(idempotency::answer(respond(&outcome))),
+            Err(SyncError::AlreadyDone(kept)) => Ok(idempotency::replay(kept)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Runs a write to completion and publishes its events, on a task of its own: a client
     /// that disconnects mid-request cannot cancel a write between commit and publish.
     pub async fn commit<T, F>(&self, write: F) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, SyncError>> + Send + 'static,
+        T: Committed + Send + 'static,
+    {
+        self.write(write).await.map_err(ApiError::from)
+    }
+
+    async fn write<T, F>(&self, write: F) -> Result<T, SyncError>
     where
         F: Future<Output = Result<T, SyncError>> + Send + 'static,
         T: Committed + Send + 'static,
@@ -62,8 +103,8 @@ impl AppState {
             Ok::<_, SyncError>(out)
         });
         match task.await {
-            Ok(result) => result.map_err(ApiError::from),
-            Err(e) => Err(SyncError::Internal(format!("write task failed: {e}")).into()),
+            Ok(result) => result,
+            Err(e) => Err(SyncError::Internal(format!("write task failed: {e}"))),
         }
     }
 }

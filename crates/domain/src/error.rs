@@ -51,6 +51,12 @@ pub enum SyncError {
     NoSuchMember { user: String },
     #[error(transparent)]
     Member(#[from] crate::access::MemberChangeError),
+    #[error("this Idempotency-Key was used before for this same request")]
+    AlreadyDone(crate::command::StoredResponse),
+    #[error("this Idempotency-Key was used before for a different request; use a new key for a new request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is still running; retry when it has answered")]
+    IdempotencyInProgress,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

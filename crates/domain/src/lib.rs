@@ -5,6 +5,7 @@ pub mod access;
 pub mod activity;
 pub mod catalog;
 pub mod change;
+pub mod command;
 pub mod entity;
 pub mod equipment;
 pub mod error;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::access::Role;
 use crate::activity::{ActivityPage, ActivityQuery};
 use crate::change::ChangeEvent;
+use crate::command::{Command, Outcome, Receipt};
 use crate::entity::Entity;
 use crate::error::SyncError;
 use crate::input::{CreateInput, UpdateInput};
@@ -110,6 +111,19 @@ pub trait ChangeFeed: Send + Sync {
     async fn changes_since(&self, production: Uuid, since: i64, limit: i64) -> Result<ChangePage, SyncError>;
     /// The production's latest seq; `NotFound` for an unknown production.
     async fn head_seq(&self, production: Uuid) -> Result<i64, SyncError>;
+}
+
+/// Runs one write command in one transaction, keeping its idempotency receipt (when given)
+/// in the same transaction.
+#[async_trait]
+pub trait CommandStore: Send + Sync {
+    /// `Err(AlreadyDone)` when the receipt's key was used before for the same request.
+    async fn execute(
+        &self,
+        command: Command,
+        actor: Actor,
+        receipt: Option<Receipt>,
+    ) -> Result<Outcome, SyncError>;
 }
 
 /// The activity feed over the change log.

@@ -6,11 +6,12 @@ use std::future::Future;
 use async_trait::async_trait;
 use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryableByName};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::merge::{needs_history, BaseValues};
-use prodsync_domain::ports::{Actor, EntityStore, Updated, Written};
+use prodsync_domain::ports::{Actor, CommandStore, EntityStore, Updated, Written};
 use prodsync_domain::{
     apply_update, new_entity, Action, Change, CreateInput, Entity, EntityKind, Patch, SyncError, UpdateInput,
 };
@@ -59,6 +60,7 @@ impl PgStore {
 
 #[async_trait]
 impl EntityStore for PgStore {
+    // The writes are commands without a receipt: one code path for every write.
     async fn create(
         &self,
         kind: &'static EntityKind,
@@ -66,18 +68,10 @@ impl EntityStore for PgStore {
         input: CreateInput,
         actor: Actor,
     ) -> Result<Written, SyncError> {
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
-        let production_id = match production {
-            _ if kind.is_production() => id,
-            Some(p) => p,
-            None => return Err(SyncError::Internal(format!("a {} needs a production", kind.name))),
-        };
-        check_production(kind, production_id, input.production_id)?;
-        self.retrying(kind, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| create_tx(c, kind, id, production_id, &input, &actor).await).await
-        })
-        .await
+        match CommandStore::execute(self, Command::Create { kind, production, input }, actor, None).await? {
+            Outcome::Written(w) => Ok(w),
+            other => Err(mismatch(&other)),
+        }
     }
 
     async fn update(
@@ -88,12 +82,12 @@ impl EntityStore for PgStore {
         input: UpdateInput,
         actor: Actor,
     ) -> Result<Updated, SyncError> {
-        check_production(kind, production, input.production_id)?;
-        self.retrying(kind, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| update_tx(c, kind, production, id, &input, &actor, now()).await).await
-        })
-        .await
+        match CommandStore::execute(self, Command::Update { kind, production, id, input }, actor, None)
+            .await?
+        {
+            Outcome::Updated(u) => Ok(u),
+            other => Err(mismatch(&other)),
+        }
     }
 
     async fn delete(
@@ -103,11 +97,10 @@ impl EntityStore for PgStore {
         id: Uuid,
         actor: Actor,
     ) -> Result<Written, SyncError> {
-        self.retrying(kind, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| delete_tx(c, kind, production, id, &actor).await).await
-        })
-        .await
+        match CommandStore::execute(self, Command::Delete { kind, production, id }, actor, None).await? {
+            Outcome::Written(w) => Ok(w),
+            other => Err(mismatch(&other)),
+        }
     }
 
     async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError> {
@@ -149,6 +142,10 @@ impl EntityStore for PgStore {
     }
 }
 
+pub(crate) fn mismatch(outcome: &Outcome) -> SyncError {
+    SyncError::Internal(format!("a command answered with another command's outcome: {outcome:?}"))
+}
+
 /// A few milliseconds, growing with the attempt, jittered so that two retrying
 /// transactions do not collide again in step.
 fn backoff(attempt: usize) -> std::time::Duration {
@@ -159,11 +156,11 @@ fn backoff(attempt: usize) -> std::time::Duration {
     std::time::Duration::from_millis(5 * attempt as u64 + jitter)
 }
 
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     truncate_to_micros(OffsetDateTime::now_utc())
 }
 
-fn check_production(kind: &EntityKind, path: Uuid, body: Option<Uuid>) -> Result<(), SyncError> {
+pub(crate) fn check_production(kind: &EntityKind, path: Uuid, body: Option<Uuid>) -> Result<(), SyncError> {
     match body {
         Some(b) if kind.owned_by_production() && b != path => {
             Err(SyncError::ProductionMismatch { path, body: b })
@@ -191,7 +188,7 @@ async fn missing(
     SyncError::NotFound { kind: kind.name, id }.into()
 }
 
-async fn create_tx(
+pub(crate) async fn create_tx(
     conn: &mut AsyncPgConnection,
     kind: &'static EntityKind,
     id: Uuid,
@@ -256,7 +253,7 @@ async fn lock(
     }
 }
 
-async fn update_tx(
+pub(crate) async fn update_tx(
     conn: &mut AsyncPgConnection,
     kind: &'static EntityKind,
     production: Uuid,
@@ -305,7 +302,7 @@ struct IdRow {
     id: Uuid,
 }
 
-async fn delete_tx(
+pub(crate) async fn delete_tx(
     conn: &mut AsyncPgConnection,
     kind: &'static EntityKind,
     production: Uuid,

@@ -7,6 +7,7 @@
 
 mod activity;
 mod changelog;
+mod commands;
 mod db_error;
 mod entities;
 mod equipment;

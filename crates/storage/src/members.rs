@@ -10,12 +10,13 @@ use std::sync::LazyLock;
 use async_trait::async_trait;
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{OptionalExtension, QueryableByName};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::access::{check_member_change, Role};
 use prodsync_domain::catalog::PRODUCTION;
+use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::member::{Member, MemberChange, MemberWrite};
-use prodsync_domain::ports::{Actor, MemberStore, ProductionCursor, ProductionPage};
+use prodsync_domain::ports::{Actor, CommandStore, MemberStore, ProductionCursor, ProductionPage};
 use prodsync_domain::{Action, SyncError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -161,7 +162,7 @@ fn owners(members: &[Member]) -> Vec<&str> {
     members.iter().filter(|m| m.role == Role::Owner).map(|m| m.user_id.as_str()).collect()
 }
 
-async fn set_tx(
+pub(crate) async fn set_tx(
     conn: &mut AsyncPgConnection,
     production: Uuid,
     user: &str,
@@ -214,7 +215,7 @@ async fn set_tx(
     Ok(MemberWrite { member, events: vec![event] })
 }
 
-async fn remove_tx(
+pub(crate) async fn remove_tx(
     conn: &mut AsyncPgConnection,
     production: Uuid,
     user: &str,
@@ -280,11 +281,11 @@ impl MemberStore for PgStore {
         role: Role,
         actor: &Actor,
     ) -> Result<MemberWrite, SyncError> {
-        self.retrying(&PRODUCTION, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| set_tx(c, production, user, role, actor).await).await
-        })
-        .await
+        let command = Command::SetMember { production, user: user.to_owned(), role };
+        match CommandStore::execute(self, command, actor.clone(), None).await? {
+            Outcome::Member(m) => Ok(m),
+            other => Err(crate::entities::mismatch(&other)),
+        }
     }
 
     async fn remove_member(
@@ -293,11 +294,11 @@ impl MemberStore for PgStore {
         user: &str,
         actor: &Actor,
     ) -> Result<MemberWrite, SyncError> {
-        self.retrying(&PRODUCTION, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| remove_tx(c, production, user, actor).await).await
-        })
-        .await
+        let command = Command::RemoveMember { production, user: user.to_owned() };
+        match CommandStore::execute(self, command, actor.clone(), None).await? {
+            Outcome::Member(m) => Ok(m),
+            other => Err(crate::entities::mismatch(&other)),
+        }
     }
 
     async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError> {

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{GlobalOperation, Operation};
 use prodsync_domain::catalog::{self, PRODUCTION, PRODUCTION_ENTITIES};
-use prodsync_domain::ports::Updated;
+use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, OnConflict};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -32,10 +32,11 @@ pub(crate) fn list_json(entities: &[Entity]) -> HttpResponse {
 pub async fn create_production(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     body: Json,
 ) -> Result<HttpResponse, ApiError> {
     authorize_global(&caller, GlobalOperation::CreateProduction)?;
-    create_in(&state, &caller, &PRODUCTION, None, &body).await
+    create_in(&state, &caller, &req, &PRODUCTION, None, &body).await
 }
 
 pub async fn get_production(
@@ -63,11 +64,12 @@ pub async fn update_production(
 pub async fn delete_production(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
     authorize(&state, &caller, pid, Operation::ManageProduction).await?;
-    delete_in(&state, &caller, &PRODUCTION, pid, pid).await
+    delete_in(&state, &caller, &req, &PRODUCTION, pid, pid).await
 }
 
 /// The entity type and production of a request, once the caller may do `op` there.
@@ -95,11 +97,12 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
     body: Json,
 ) -> Result<HttpResponse, ApiError> {
     let (pid, kind) = scoped(&state, &caller, &path.0, &path.1, Operation::Edit).await?;
-    create_in(&state, &caller, kind, Some(pid), &body).await
+    create_in(&state, &caller, &req, kind, Some(pid), &body).await
 }
 
 pub async fn get(
@@ -127,27 +130,63 @@ pub async fn update(
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id("id", &path.2)?;
     let (pid, kind) = scoped(&state, &caller, &path.0, &path.1, Operation::Edit).await?;
-    delete_in(&state, &caller, kind, pid, id).await
+    delete_in(&state, &caller, &req, kind, pid, id).await
+}
+
+fn created(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Written(w) => StoredResponse { status: 201, body: w.entity.to_json() },
+        other => unexpected(other),
+    }
+}
+
+fn updated(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Updated(u) => {
+            let mut body = u.entity.to_json();
+            body["changedFields"] = json!(u.changed_fields);
+            body["conflicts"] = json!(u.conflicts);
+            StoredResponse { status: 200, body }
+        }
+        other => unexpected(other),
+    }
+}
+
+fn deleted(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Written(w) => StoredResponse {
+            status: 200,
+            body: json!({"id": w.entity.id, "deleted": true, "seq": w.events.last().map(|e| e.seq())}),
+        },
+        other => unexpected(other),
+    }
+}
+
+/// A command answered with another command's shape: a bug, said as a 500.
+pub(crate) fn unexpected(o: &Outcome) -> StoredResponse {
+    tracing::error!(outcome = ?o, "a write's answer does not match its command");
+    StoredResponse {
+        status: 500,
+        body: json!({"error": "internal", "message": "internal error", "details": {}}),
+    }
 }
 
 async fn create_in(
     state: &AppState,
     caller: &Caller,
+    req: &HttpRequest,
     kind: &'static EntityKind,
-    pid: Option<Uuid>,
+    production: Option<Uuid>,
     body: &Value,
 ) -> Result<HttpResponse, ApiError> {
     let input = parse_create(kind, body)?;
-    let (store, user) = (state.entities.clone(), caller.actor());
-    let written = state.commit(async move { store.create(kind, pid, input, user).await }).await?;
-    let seq = written.events.last().map(|e| e.seq());
-    tracing::debug!(production_id = %written.entity.production_id, user_id = ?caller.0.user_id, kind = kind.name,
-        id = %written.entity.id, ?seq, "created");
-    Ok(HttpResponse::Created().json(written.entity.to_json()))
+    tracing::debug!(?production, user_id = ?caller.0.user_id, kind = kind.name, "create");
+    state.run(req, caller, Some(body), Command::Create { kind, production, input }, created).await
 }
 
 async fn update_in(
@@ -155,7 +194,7 @@ async fn update_in(
     caller: &Caller,
     req: &HttpRequest,
     kind: &'static EntityKind,
-    pid: Uuid,
+    production: Uuid,
     id: Uuid,
     body: &Value,
 ) -> Result<HttpResponse, ApiError> {
@@ -164,27 +203,18 @@ async fn update_in(
         input.base_version = Some(version);
         input.on_conflict = OnConflict::Reject;
     }
-    let (store, user) = (state.entities.clone(), caller.actor());
-    let updated: Updated =
-        state.commit(async move { store.update(kind, pid, id, input, user).await }).await?;
-    tracing::debug!(production_id = %pid, user_id = ?caller.0.user_id, kind = kind.name, %id,
-        changed = ?updated.changed_fields, conflicts = updated.conflicts.len(), "updated");
-    let mut out = updated.entity.to_json();
-    out["changedFields"] = json!(updated.changed_fields);
-    out["conflicts"] = json!(updated.conflicts);
-    Ok(HttpResponse::Ok().json(out))
+    tracing::debug!(%production, user_id = ?caller.0.user_id, kind = kind.name, %id, "update");
+    state.run(req, caller, Some(body), Command::Update { kind, production, id, input }, updated).await
 }
 
 async fn delete_in(
     state: &AppState,
     caller: &Caller,
+    req: &HttpRequest,
     kind: &'static EntityKind,
-    pid: Uuid,
+    production: Uuid,
     id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
-    let (store, user) = (state.entities.clone(), caller.actor());
-    let written = state.commit(async move { store.delete(kind, pid, id, user).await }).await?;
-    let seq = written.events.last().map(|e| e.seq());
-    tracing::debug!(production_id = %pid, user_id = ?caller.0.user_id, kind = kind.name, %id, ?seq, "deleted");
-    Ok(HttpResponse::Ok().json(json!({"id": id, "deleted": true, "seq": seq})))
+    tracing::debug!(%production, user_id = ?caller.0.user_id, kind = kind.name, %id, "delete");
+    state.run(req, caller, None, Command::Delete { kind, production, id }, deleted).await
 }

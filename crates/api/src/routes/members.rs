@@ -2,13 +2,15 @@
 //! Changes go through the change log and are published like entity changes; a removal
 //! takes the removed user's sockets out of the room at that point of the stream.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{is_valid_user_text, Operation, Role};
+use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use serde_json::{json, Value};
 
 use crate::access::{authorize, Caller};
 use crate::error::ApiError;
 use crate::request::parse_id;
+use crate::routes::entities::unexpected;
 use crate::state::AppState;
 
 pub async fn list(
@@ -55,32 +57,47 @@ fn role(body: &Value) -> Result<Role, ApiError> {
     }
 }
 
+fn member_set(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Member(m) => StoredResponse { status: 200, body: json!(m.member) },
+        other => unexpected(other),
+    }
+}
+
+fn member_removed(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Member(m) => StoredResponse {
+            status: 200,
+            body: json!({"userId": m.member.user_id, "removed": true, "seq": m.events.last().map(|e| e.seq())}),
+        },
+        other => unexpected(other),
+    }
+}
+
 pub async fn put(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let (pid, user) = (parse_id("productionId", &path.0)?, user_id(&path.1)?);
     let role = role(&body)?;
     authorize(&state, &caller, pid, Operation::ManageMembers).await?;
-    let (members, actor) = (state.members.clone(), caller.actor());
-    let written = state.commit(async move { members.set_member(pid, &user, role, &actor).await }).await?;
-    tracing::info!(production_id = %pid, member = %written.member.user_id, role = role.as_str(),
-        by = ?caller.0.user_id, changed = !written.events.is_empty(), "membership set");
-    Ok(HttpResponse::Ok().json(written.member))
+    tracing::info!(production_id = %pid, member = %user, role = role.as_str(), by = ?caller.0.user_id, "set membership");
+    state
+        .run(&req, &caller, Some(&body), Command::SetMember { production: pid, user, role }, member_set)
+        .await
 }
 
 pub async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (pid, user) = (parse_id("productionId", &path.0)?, user_id(&path.1)?);
     authorize(&state, &caller, pid, Operation::ManageMembers).await?;
-    let (members, actor) = (state.members.clone(), caller.actor());
-    let written = state.commit(async move { members.remove_member(pid, &user, &actor).await }).await?;
-    tracing::info!(production_id = %pid, member = %written.member.user_id, by = ?caller.0.user_id, "member removed");
-    Ok(HttpResponse::Ok().json(json!({"userId": written.member.user_id, "removed": true,
-        "seq": written.events.last().map(|e| e.seq())})))
+    tracing::info!(production_id = %pid, member = %user, by = ?caller.0.user_id, "remove member");
+    state.run(&req, &caller, None, Command::RemoveMember { production: pid, user }, member_removed).await
 }

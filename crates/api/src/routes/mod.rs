@@ -2,7 +2,7 @@
 
 mod activity;
 mod directory;
-mod entities;
+pub(crate) mod entities;
 mod equipment;
 pub(crate) mod feed;
 mod health;

@@ -1,0 +1,138 @@
+//! Writes as values: each REST write is one `Command`, run by the store in one
+//! transaction. Having them as values lets one transaction also keep the request's
+//! idempotency receipt (so a retry can never apply twice, and a crash can never leave a
+//! write without its receipt or a receipt without its write), and lets later features
+//! (batches, undo) run several as one.
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::access::Role;
+use crate::input::{CreateInput, UpdateInput};
+use crate::kind::EntityKind;
+use crate::member::MemberWrite;
+use crate::ports::{Updated, Written};
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `production` is `None` only when creating a production.
+    Create {
+        kind: &'static EntityKind,
+        production: Option<Uuid>,
+        input: CreateInput,
+    },
+    Update {
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+        input: UpdateInput,
+    },
+    Delete {
+        kind: &'static EntityKind,
+        production: Uuid,
+        id: Uuid,
+    },
+    SetMember {
+        production: Uuid,
+        user: String,
+        role: Role,
+    },
+    RemoveMember {
+        production: Uuid,
+        user: String,
+    },
+}
+
+/// What a command did, with the events it produced.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Written(Written),
+    Updated(Updated),
+    Member(MemberWrite),
+}
+
+impl Outcome {
+    pub fn events(&self) -> &[crate::ChangeEvent] {
+        match self {
+            Outcome::Written(w) => &w.events,
+            Outcome::Updated(u) => &u.events,
+            Outcome::Member(m) => &m.events,
+        }
+    }
+}
+
+/// The answer a client got, as kept for a retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// An `Idempotency-Key` and what the adapter needs to keep with it.
+pub struct Receipt {
+    /// Keys are per user; `""` for requests with no user (a trusted network).
+    pub user: String,
+    pub key: String,
+    /// A digest of method, path and body: a retry must be the same request.
+    pub fingerprint: String,
+    /// Builds the response from the outcome inside the write's transaction: the very
+    /// function the adapter answers with, so the kept answer is the one that was sent.
+    pub respond: fn(&Outcome) -> StoredResponse,
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt").field("user", &self.user).field("key", &self.key).finish_non_exhaustive()
+    }
+}
+
+/// What a kept receipt says about a request carrying its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// Answer with the kept response; write nothing.
+    Replay(StoredResponse),
+    /// The key was used for another request.
+    Reused,
+}
+
+/// The rule for a key that was seen before: the same request is replayed, any other is
+/// refused.
+pub fn seen(kept_fingerprint: &str, kept: StoredResponse, fingerprint: &str) -> Seen {
+    if kept_fingerprint == fingerprint {
+        Seen::Replay(kept)
+    } else {
+        Seen::Reused
+    }
+}
+
+/// `Idempotency-Key`: 1 to 255 printable ASCII characters.
+pub fn valid_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x20..=0x7e).contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_key_replays_only_its_own_request() {
+        let kept = StoredResponse { status: 201, body: json!({"id": 1}) };
+        assert_eq!(seen("abc", kept.clone(), "abc"), Seen::Replay(kept.clone()));
+        assert_eq!(seen("abc", kept, "abd"), Seen::Reused);
+    }
+
+    #[test]
+    fn keys_are_short_printable_ascii() {
+        for (key, ok) in [
+            ("k", true),
+            (&"x".repeat(255)[..], true),
+            ("", false),
+            (&"x".repeat(256)[..], false),
+            ("tab\there", false),
+            ("é", false),
+        ] {
+            assert_eq!(valid_key(key), ok, "{key:?}");
+        }
+    }
+}

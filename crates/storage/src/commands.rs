@@ -1,0 +1,168 @@
+//! `CommandStore`: one write command in one transaction, with its idempotency receipt.
+//!
+//! A receipt's key is guarded by a transaction-scoped advisory lock: a second request with
+//! the same key while the first runs finds the lock taken (409 in progress); one after it
+//! finds the kept answer (replay). The answer is written before COMMIT, so the write and
+//! its receipt exist together or not at all.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use diesel::sql_types::{Bool, Jsonb, SmallInt, Text};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::catalog::PRODUCTION;
+use prodsync_domain::command::{seen, Command, Outcome, Receipt, Seen, StoredResponse};
+use prodsync_domain::ports::{Actor, CommandStore};
+use prodsync_domain::{EntityKind, SyncError};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
+use crate::members::{remove_tx, set_tx};
+use crate::prepared::{stmt, Sql};
+use crate::PgStore;
+
+static TRY_LOCK: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 7)) AS locked"));
+static KEPT: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new("SELECT fingerprint, status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+});
+static KEEP: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new("INSERT INTO idempotency_keys (user_id, key, fingerprint, status, response) VALUES ($1, $2, $3, $4, $5)")
+});
+static PRUNE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)")
+});
+
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = Bool)]
+    locked: bool,
+}
+
+#[derive(QueryableByName)]
+struct KeptRow {
+    #[diesel(sql_type = Text)]
+    fingerprint: String,
+    #[diesel(sql_type = SmallInt)]
+    status: i16,
+    #[diesel(sql_type = Jsonb)]
+    response: Value,
+}
+
+/// Takes the key's lock, and stops here when the key was used before.
+async fn guard(conn: &mut AsyncPgConnection, r: &Receipt) -> Result<(), DbError> {
+    let lock_name = format!("{}\u{1f}{}", r.user, r.key);
+    let locked: Locked = stmt(&TRY_LOCK).bind::<Text, _>(&lock_name).get_result(conn).await?;
+    if !locked.locked {
+        return Err(SyncError::IdempotencyInProgress.into());
+    }
+    let kept: Option<KeptRow> =
+        stmt(&KEPT).bind::<Text, _>(&r.user).bind::<Text, _>(&r.key).get_result(conn).await.optional()?;
+    let Some(k) = kept else { return Ok(()) };
+    let response = StoredResponse { status: k.status as u16, body: k.response };
+    Err(match seen(&k.fingerprint, response, &r.fingerprint) {
+        Seen::Replay(answer) => SyncError::AlreadyDone(answer),
+        Seen::Reused => SyncError::IdempotencyKeyReused,
+    }
+    .into())
+}
+
+async fn keep(conn: &mut AsyncPgConnection, r: &Receipt, answer: &StoredResponse) -> Result<(), DbError> {
+    stmt(&KEEP)
+        .bind::<Text, _>(&r.user)
+        .bind::<Text, _>(&r.key)
+        .bind::<Text, _>(&r.fingerprint)
+        .bind::<SmallInt, _>(answer.status as i16)
+        .bind::<Jsonb, _>(&answer.body)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Runs the command itself (the same transactions as the plain store methods).
+async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> Result<Outcome, DbError> {
+    Ok(match command {
+        Command::Create { kind, production, input } => {
+            let id = input.id.unwrap_or_else(Uuid::new_v4);
+            let production_id = if kind.is_production() { id } else { production.unwrap_or(id) };
+            let input = prodsync_domain::CreateInput { id: Some(id), ..input.clone() };
+            Outcome::Written(create_tx(conn, kind, id, production_id, &input, actor).await?)
+        }
+        Command::Update { kind, production, id, input } => {
+            Outcome::Updated(update_tx(conn, kind, *production, *id, input, actor, now()).await?)
+        }
+        Command::Delete { kind, production, id } => {
+            Outcome::Written(delete_tx(conn, kind, *production, *id, actor).await?)
+        }
+        Command::SetMember { production, user, role } => {
+            Outcome::Member(set_tx(conn, *production, user, *role, actor).await?)
+        }
+        Command::RemoveMember { production, user } => {
+            Outcome::Member(remove_tx(conn, *production, user, actor).await?)
+        }
+    })
+}
+
+/// The type errors are reported against, and the checks a command needs before any I/O.
+fn prepare(command: &mut Command) -> Result<&'static EntityKind, SyncError> {
+    match command {
+        Command::Create { kind, production, input } => {
+            // The id is fixed once, so a retried transaction creates the same entity.
+            let id = *input.id.get_or_insert_with(Uuid::new_v4);
+            let production_id = match production {
+                _ if kind.is_production() => id,
+                Some(p) => *p,
+                None => return Err(SyncError::Internal(format!("a {} needs a production", kind.name))),
+            };
+            check_production(kind, production_id, input.production_id)?;
+            Ok(kind)
+        }
+        Command::Update { kind, production, input, .. } => {
+            check_production(kind, *production, input.production_id)?;
+            Ok(kind)
+        }
+        Command::Delete { kind, .. } => Ok(kind),
+        Command::SetMember { .. } | Command::RemoveMember { .. } => Ok(&PRODUCTION),
+    }
+}
+
+#[async_trait]
+impl CommandStore for PgStore {
+    async fn execute(
+        &self,
+        mut command: Command,
+        actor: Actor,
+        receipt: Option<Receipt>,
+    ) -> Result<Outcome, SyncError> {
+        let kind = prepare(&mut command)?;
+        self.retrying(kind, || async {
+            let mut conn = self.conn().await?;
+            conn.transaction(async |c| {
+                if let Some(r) = &receipt {
+                    guard(c, r).await?;
+                }
+                let outcome = run(c, &command, &actor).await?;
+                if let Some(r) = &receipt {
+                    keep(c, r, &(r.respond)(&outcome)).await?;
+                }
+                Ok(outcome)
+            })
+            .await
+        })
+        .await
+    }
+}
+
+impl PgStore {
+    /// Drops receipts older than `hours` (kept at least 24 h, as promised to clients).
+    pub async fn prune_idempotency_keys(&self, hours: i32) -> Result<usize, SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            Ok(stmt(&PRUNE).bind::<diesel::sql_types::Integer, _>(hours.max(24)).execute(&mut conn).await?)
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+}
