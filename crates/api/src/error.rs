@@ -111,6 +111,14 @@ impl From<SyncError> for ApiError {
                 ApiError::new(S::CONFLICT, "idempotency_in_progress", message)
                     .with_details(json!({"field": "Idempotency-Key"}))
             }
+            SyncError::BatchFailed { index, error } => {
+                let mut api = ApiError::from(*error);
+                api.message = format!("operation {index} failed, so none was applied: {}", api.message);
+                if let Value::Object(details) = &mut api.details {
+                    details.insert("index".into(), json!(index));
+                }
+                api
+            }
             // Answered as a replay where writes run (AppState::run); reaching here is a bug.
             SyncError::AlreadyDone(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
             SyncError::Unavailable(_) => {
@@ -118,6 +126,14 @@ impl From<SyncError> for ApiError {
             }
             SyncError::Internal(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
         }
+    }
+}
+
+impl ApiError {
+    /// The answer as a batch result or a kept response carries it.
+    pub fn stored(&self) -> prodsync_domain::command::StoredResponse {
+        let body = json!({"error": self.code, "message": self.message, "details": self.details});
+        prodsync_domain::command::StoredResponse { status: self.status.as_u16(), body }
     }
 }
 

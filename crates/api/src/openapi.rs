@@ -158,6 +158,14 @@ fn schemas() -> Map<String, Value> {
             "addedBy": {"type": ["string", "null"]}, "addedAt": {"type": "string", "format": "date-time"}}}),
     );
     s.insert(
+        "Batch".into(),
+        json!({"type": "object", "required": ["operations"], "additionalProperties": false, "properties": {
+            "atomic": {"type": "boolean", "description": "all or nothing (default true)"},
+            "operations": {"type": "array", "maxItems": 1000, "items": {"type": "object", "required": ["op", "entity"],
+                "properties": {"op": {"enum": ["create", "update", "delete"]}, "entity": {"type": "string", "description": "a path segment such as cameras"},
+                    "id": {"type": ["string", "null"], "format": "uuid"}, "body": {"type": "object"}}}}}}),
+    );
+    s.insert(
         "ActivityPage".into(),
         json!({"type": "object", "required": ["items", "nextBefore"], "properties": {
             "nextBefore": {"type": ["integer", "null"], "description": "before for the next page; null on the last"},
@@ -399,6 +407,15 @@ fn operations() -> Vec<(String, Vec<Op>)> {
         (
             format!("{p}/members"),
             vec![op("get", "listMembers", "the production's members (any member)", 200, array_of(schema_ref("Member"))).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/batch"),
+            vec![op("post", "batch", "up to 1000 entity writes, all or nothing (atomic, the default) or each alone (editor)", 200, json!({
+                "type": "object", "required": ["results", "seq"],
+                "properties": {"seq": {"type": ["integer", "null"]}, "results": array_of(json!({"type": "object",
+                    "required": ["status", "body"], "properties": {"status": {"type": "integer"}, "body": {}}}))}}))
+            .params(vec![pid()])
+            .body("Batch".into())],
         ),
         (
             format!("{p}/activity"),

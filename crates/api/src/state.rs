@@ -1,10 +1,11 @@
 //! What every handler can reach: the ports, behind trait objects.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse};
-use prodsync_domain::command::{Command, Outcome, StoredResponse};
+use prodsync_domain::command::{Atomicity, Command, Outcome, StoredResponse};
 use prodsync_domain::member::MemberWrite;
 use serde_json::Value;
 
@@ -34,30 +35,30 @@ pub struct AppState {
 
 /// The result of a committed write, with the events it produced.
 pub trait Committed {
-    fn events(&self) -> &[ChangeEvent];
+    fn events(&self) -> Cow<'_, [ChangeEvent]>;
 }
 
 impl Committed for Written {
-    fn events(&self) -> &[ChangeEvent] {
-        &self.events
+    fn events(&self) -> Cow<'_, [ChangeEvent]> {
+        Cow::Borrowed(&self.events)
     }
 }
 
 impl Committed for Outcome {
-    fn events(&self) -> &[ChangeEvent] {
+    fn events(&self) -> Cow<'_, [ChangeEvent]> {
         Outcome::events(self)
     }
 }
 
 impl Committed for MemberWrite {
-    fn events(&self) -> &[ChangeEvent] {
-        &self.events
+    fn events(&self) -> Cow<'_, [ChangeEvent]> {
+        Cow::Borrowed(&self.events)
     }
 }
 
 impl Committed for Updated {
-    fn events(&self) -> &[ChangeEvent] {
-        &self.events
+    fn events(&self) -> Cow<'_, [ChangeEvent]> {
+        Cow::Borrowed(&self.events)
     }
 }
 
@@ -74,7 +75,19 @@ impl AppState {
     ) -> Result<HttpResponse, ApiError> {
         let receipt = idempotency::receipt(req, caller, body, respond)?;
         let (store, actor) = (self.commands.clone(), caller.actor());
-        match self.write(async move { store.execute(command, actor, receipt).await }).await {
+        self.answer(async move { store.execute(command, actor, receipt).await }, respond).await
+    }
+
+    /// Commits, publishes, and answers with `respond`, or with the kept answer of a retry.
+    async fn answer<F>(
+        &self,
+        write: F,
+        respond: fn(&Outcome) -> StoredResponse,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        F: Future<Output = Result<Outcome, SyncError>> + Send + 'static,
+    {
+        match self.write(write).await {
             Ok(outcome) => Ok(idempotency::answer(respond(&outcome))),
             Err(SyncError::AlreadyDone(kept)) => Ok(idempotency::replay(kept)),
             Err(e) => Err(e.into()),
@@ -83,6 +96,22 @@ impl AppState {
 
     /// Runs a write to completion and publishes its events, on a task of its own: a client
     /// that disconnects mid-request cannot cancel a write between commit and publish.
+    /// A batch, answered like `run`.
+    pub async fn run_batch(
+        &self,
+        req: &HttpRequest,
+        caller: &Caller,
+        body: &Value,
+        commands: Vec<Result<Command, SyncError>>,
+        atomicity: Atomicity,
+        respond: fn(&Outcome) -> StoredResponse,
+    ) -> Result<HttpResponse, ApiError> {
+        let receipt = idempotency::receipt(req, caller, Some(body), respond)?;
+        let (store, actor) = (self.commands.clone(), caller.actor());
+        self.answer(async move { store.execute_batch(commands, atomicity, actor, receipt).await }, respond)
+            .await
+    }
+
     pub async fn commit<T, F>(&self, write: F) -> Result<T, ApiError>
     where
         F: Future<Output = Result<T, SyncError>> + Send + 'static,
@@ -99,7 +128,7 @@ impl AppState {
         let publisher = self.publisher.clone();
         let task = tokio::spawn(async move {
             let out = write.await?;
-            publisher.publish(out.events());
+            publisher.publish(&out.events());
             Ok::<_, SyncError>(out)
         });
         match task.await {

@@ -4,10 +4,14 @@
 //! write without its receipt or a receipt without its write), and lets later features
 //! (batches, undo) run several as one.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::access::Role;
+use crate::change::ChangeEvent;
+use crate::error::SyncError;
 use crate::input::{CreateInput, UpdateInput};
 use crate::kind::EntityKind;
 use crate::member::MemberWrite;
@@ -49,14 +53,32 @@ pub enum Outcome {
     Written(Written),
     Updated(Updated),
     Member(MemberWrite),
+    /// A batch: each operation's outcome, in order (errors only in a non-atomic batch).
+    Batch(Vec<Result<Outcome, SyncError>>),
+}
+
+/// Most operations one batch may carry.
+pub const MAX_BATCH: usize = 1000;
+
+/// How a batch runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Atomicity {
+    /// All or nothing, in one transaction, with contiguous seqs.
+    All,
+    /// Each operation stands alone (a failed one changes nothing and the rest go on).
+    Each,
 }
 
 impl Outcome {
-    pub fn events(&self) -> &[crate::ChangeEvent] {
+    /// Every event, in seq order (a batch's are gathered, the rest borrowed).
+    pub fn events(&self) -> Cow<'_, [ChangeEvent]> {
         match self {
-            Outcome::Written(w) => &w.events,
-            Outcome::Updated(u) => &u.events,
-            Outcome::Member(m) => &m.events,
+            Outcome::Written(w) => Cow::Borrowed(&w.events),
+            Outcome::Updated(u) => Cow::Borrowed(&u.events),
+            Outcome::Member(m) => Cow::Borrowed(&m.events),
+            Outcome::Batch(items) => {
+                Cow::Owned(items.iter().flatten().flat_map(|o| o.events().into_owned()).collect())
+            }
         }
     }
 }

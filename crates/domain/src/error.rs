@@ -29,7 +29,7 @@ impl ValidationError {
 }
 
 /// What a sync operation (merge, store, feed) can fail with, as the API needs to tell it apart.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SyncError {
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: Uuid },
@@ -57,6 +57,8 @@ pub enum SyncError {
     IdempotencyKeyReused,
     #[error("a request with this Idempotency-Key is still running; retry when it has answered")]
     IdempotencyInProgress,
+    #[error("operation {index} of the batch failed, so none was applied: {error}")]
+    BatchFailed { index: usize, error: Box<SyncError> },
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::access::Role;
 use crate::activity::{ActivityPage, ActivityQuery};
 use crate::change::ChangeEvent;
-use crate::command::{Command, Outcome, Receipt};
+use crate::command::{Atomicity, Command, Outcome, Receipt};
 use crate::entity::Entity;
 use crate::error::SyncError;
 use crate::input::{CreateInput, UpdateInput};
@@ -121,6 +121,15 @@ pub trait CommandStore: Send + Sync {
     async fn execute(
         &self,
         command: Command,
+        actor: Actor,
+        receipt: Option<Receipt>,
+    ) -> Result<Outcome, SyncError>;
+    /// Runs the commands in order in one transaction: all or nothing (`BatchFailed` names
+    /// the first failure), or each in a savepoint of its own. Answers `Outcome::Batch`.
+    async fn execute_batch(
+        &self,
+        commands: Vec<Result<Command, SyncError>>,
+        atomicity: Atomicity,
         actor: Actor,
         receipt: Option<Receipt>,
     ) -> Result<Outcome, SyncError>;

@@ -12,7 +12,7 @@ use diesel::sql_types::{Bool, Jsonb, SmallInt, Text};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::PRODUCTION;
-use prodsync_domain::command::{seen, Command, Outcome, Receipt, Seen, StoredResponse};
+use prodsync_domain::command::{seen, Atomicity, Command, Outcome, Receipt, Seen, StoredResponse};
 use prodsync_domain::ports::{Actor, CommandStore};
 use prodsync_domain::{EntityKind, SyncError};
 use serde_json::Value;
@@ -153,6 +153,78 @@ impl CommandStore for PgStore {
             .await
         })
         .await
+    }
+
+    async fn execute_batch(
+        &self,
+        mut commands: Vec<Result<Command, SyncError>>,
+        atomicity: Atomicity,
+        actor: Actor,
+        receipt: Option<Receipt>,
+    ) -> Result<Outcome, SyncError> {
+        for (index, command) in commands.iter_mut().enumerate() {
+            let prepared = match command {
+                Ok(c) => prepare(c).map(|_| ()),
+                Err(e) => Err(e.clone()),
+            };
+            match (prepared, atomicity) {
+                (Ok(()), _) => {}
+                (Err(e), Atomicity::All) => return Err(SyncError::BatchFailed { index, error: Box::new(e) }),
+                (Err(e), Atomicity::Each) => *command = Err(e),
+            }
+        }
+        self.retrying(&PRODUCTION, || async {
+            let mut conn = self.conn().await?;
+            conn.transaction(async |c| {
+                if let Some(r) = &receipt {
+                    guard(c, r).await?;
+                }
+                let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
+                if let Some(r) = &receipt {
+                    keep(c, r, &(r.respond)(&outcome)).await?;
+                }
+                Ok(outcome)
+            })
+            .await
+        })
+        .await
+    }
+}
+
+/// Runs each command of a batch; `Err` stops an atomic batch (the transaction rolls back).
+async fn run_batch(
+    conn: &mut AsyncPgConnection,
+    commands: &[Result<Command, SyncError>],
+    atomicity: Atomicity,
+    actor: &Actor,
+) -> Result<Vec<Result<Outcome, SyncError>>, DbError> {
+    let mut results = Vec::with_capacity(commands.len());
+    for (index, command) in commands.iter().enumerate() {
+        let result = match command {
+            Err(e) => Err(DbError::Domain(e.clone())),
+            Ok(command) if atomicity == Atomicity::All => run(conn, command, actor).await,
+            // A savepoint of its own: a failed operation leaves no trace, the rest go on.
+            Ok(command) => conn.transaction(async |sp| run(sp, command, actor).await).await,
+        };
+        match (result, atomicity) {
+            (Ok(outcome), _) => results.push(Ok(outcome)),
+            (Err(e), _) if e.is_retryable() => return Err(e),
+            (Err(e), Atomicity::All) => {
+                let error = Box::new(e.into_sync(kind_of(command)));
+                return Err(SyncError::BatchFailed { index, error }.into());
+            }
+            (Err(e), Atomicity::Each) => results.push(Err(e.into_sync(kind_of(command)))),
+        }
+    }
+    Ok(results)
+}
+
+fn kind_of(command: &Result<Command, SyncError>) -> &'static EntityKind {
+    match command {
+        Ok(Command::Create { kind, .. } | Command::Update { kind, .. } | Command::Delete { kind, .. }) => {
+            kind
+        }
+        _ => &PRODUCTION,
     }
 }
 

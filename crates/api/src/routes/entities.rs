@@ -167,6 +167,16 @@ fn deleted(o: &Outcome) -> StoredResponse {
     }
 }
 
+/// The answer to any entity command, by what it did (for batches).
+pub(crate) fn any(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Written(w) if w.events.last().is_some_and(|e| e.event.ends_with(":deleted")) => deleted(o),
+        Outcome::Written(_) => created(o),
+        Outcome::Updated(_) => updated(o),
+        other => unexpected(other),
+    }
+}
+
 /// A command answered with another command's shape: a bug, said as a 500.
 pub(crate) fn unexpected(o: &Outcome) -> StoredResponse {
     tracing::error!(outcome = ?o, "a write's answer does not match its command");

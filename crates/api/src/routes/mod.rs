@@ -1,6 +1,7 @@
 //! The HTTP surface. One module per resource; handlers parse, call a port, shape JSON.
 
 mod activity;
+mod batch;
 mod directory;
 pub(crate) mod entities;
 mod equipment;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/productions/{pid}/members", web::get().to(members::list))
             .route("/productions/{pid}/presence", web::get().to(presence::presence))
             .route("/productions/{pid}/activity", web::get().to(activity::activity))
+            .route("/productions/{pid}/batch", web::post().to(batch::batch))
             .service(
                 web::resource("/productions/{pid}/members/{userId}")
                     .route(web::put().to(members::put))
