@@ -3,6 +3,7 @@
 //! Prints a table, writes JSON, and exits non-zero on any error or lost event.
 
 mod activity;
+mod batch;
 mod catchup;
 mod connections;
 mod fanout;
@@ -36,8 +37,12 @@ struct Cli {
     /// Write the rows as JSON here too.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Scenarios to run (comma-separated): write, fanout, connections, catchup, activity, presence.
-    #[arg(long, value_delimiter = ',', default_value = "write,fanout,connections,catchup,activity,presence")]
+    /// Scenarios to run (comma-separated): write, fanout, connections, catchup, activity, presence, batch.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "write,fanout,connections,catchup,activity,presence,batch"
+    )]
     only: Vec<String>,
     /// Concurrent HTTP clients (and pgbench clients) for the write path.
     #[arg(long, default_value_t = 8)]
@@ -192,6 +197,11 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
                 presence::run(&server, targets[0], users, Duration::from_secs(plan.presence_secs)).await,
             );
         }
+    }
+    if wants("batch") {
+        let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 8).await?;
+        rows.push(batch::run(&server, &targets, 1000).await);
     }
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
