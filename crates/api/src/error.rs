@@ -111,6 +111,8 @@ impl From<SyncError> for ApiError {
                 ApiError::new(S::CONFLICT, "idempotency_in_progress", message)
                     .with_details(json!({"field": "Idempotency-Key"}))
             }
+            SyncError::NothingToUndo => ApiError::new(S::CONFLICT, "nothing_to_undo", message),
+            SyncError::NothingToRedo => ApiError::new(S::CONFLICT, "nothing_to_redo", message),
             SyncError::BatchFailed { index, error } => {
                 let mut api = ApiError::from(*error);
                 api.message = format!("operation {index} failed, so none was applied: {}", api.message);

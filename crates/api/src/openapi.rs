@@ -158,6 +158,13 @@ fn schemas() -> Map<String, Value> {
             "addedBy": {"type": ["string", "null"]}, "addedAt": {"type": "string", "format": "date-time"}}}),
     );
     s.insert(
+        "UndoResult".into(),
+        json!({"type": "object", "required": ["seq", "skippedFields"], "properties": {
+            "undone": {"type": "object"}, "redone": {"type": "object"}, "seq": {"type": ["integer", "null"]},
+            "skippedFields": {"type": "array", "items": {"type": "object", "required": ["field", "changedBy"],
+                "properties": {"field": {"type": "string"}, "changedBy": {"type": ["string", "null"]}, "entityId": {"type": "string"}}}}}}),
+    );
+    s.insert(
         "Batch".into(),
         json!({"type": "object", "required": ["operations"], "additionalProperties": false, "properties": {
             "atomic": {"type": "boolean", "description": "all or nothing (default true)"},
@@ -175,6 +182,7 @@ fn schemas() -> Map<String, Value> {
                     "userId": {"type": ["string", "null"]}, "userName": {"type": ["string", "null"]},
                     "action": {"enum": ["created", "updated", "deleted"]}, "entityType": {"type": "string"},
                     "entityId": {"type": "string", "format": "uuid"}, "entityName": {"type": ["string", "null"]},
+                    "cause": {"enum": ["undo", "redo"]},
                     "changes": {"type": "array", "items": {"type": "object", "required": ["field", "from", "to"],
                         "properties": {"field": {"type": "string"}, "from": {}, "to": {}}}}}}}}}),
     );
@@ -277,7 +285,7 @@ impl Op {
     }
 
     fn to_json(&self) -> Value {
-        let errors = match (self.id.as_str(), self.body.is_some() || self.method == "delete") {
+        let errors = match (self.id.as_str(), self.method != "get") {
             ("getChanges", _) => CHANGES_ERRORS,
             (_, true) => WRITE_ERRORS,
             (_, false) => READ_ERRORS,
@@ -407,6 +415,14 @@ fn operations() -> Vec<(String, Vec<Op>)> {
         (
             format!("{p}/members"),
             vec![op("get", "listMembers", "the production's members (any member)", 200, array_of(schema_ref("Member"))).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/undo"),
+            vec![op("post", "undo", "undo the caller's latest write here (editor)", 200, schema_ref("UndoResult")).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/redo"),
+            vec![op("post", "redo", "redo the caller's latest undone write (editor)", 200, schema_ref("UndoResult")).params(vec![pid()])],
         ),
         (
             format!("{p}/batch"),

@@ -36,6 +36,8 @@ pub struct LogEntry {
     pub diff: Value,
     /// The entity as of this change (its last state, for a delete).
     pub data: Value,
+    /// `undo` or `redo` when the change was one.
+    pub cause: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,6 +59,8 @@ pub struct ActivityItem {
     pub entity_id: Uuid,
     pub entity_name: Option<String>,
     pub changes: Vec<FieldChangeView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,6 +103,7 @@ pub fn item(e: LogEntry) -> ActivityItem {
         entity_type: e.entity_type,
         entity_id: e.entity_id,
         changes,
+        cause: e.cause,
     }
 }
 
@@ -127,6 +132,7 @@ mod tests {
             changed_fields: vec!["model".into(), "note".into()],
             diff: json!({"note": {"old": null, "new": "x"}, "model": {"old": "A", "new": "B"}}),
             data,
+            cause: None,
         }
     }
 

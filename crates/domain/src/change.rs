@@ -37,6 +37,8 @@ pub struct Change {
     pub actor: Option<String>,
     /// The actor's display name, for the activity feed (not in the event).
     pub actor_name: Option<String>,
+    /// `undo` or `redo` when the write is one.
+    pub cause: Option<&'static str>,
     pub at: OffsetDateTime,
 }
 
@@ -81,6 +83,7 @@ impl Change {
                 version: e.version,
                 changed_fields,
                 previous,
+                cause: self.cause.map(str::to_owned),
             },
         )
     }
@@ -100,6 +103,9 @@ pub struct EventPayload {
     /// `{type}:updated` only: the values of `changedFields` before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Map<String, Value>>,
+    /// `undo` or `redo` when the change is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
 }
 
 /// `previous` from a stored diff (`{"field": {"old", "new"}}`), for an update.

@@ -45,6 +45,38 @@ pub enum Command {
         production: Uuid,
         user: String,
     },
+    /// Undo the actor's latest step in the production, or redo their latest undone one.
+    Undo {
+        production: Uuid,
+    },
+    Redo {
+        production: Uuid,
+    },
+}
+
+impl Command {
+    /// Whether the actor's undo history records this write as a step of its own: edits
+    /// inside a production (not creating or deleting the production, not memberships).
+    pub fn is_undoable(&self) -> bool {
+        match self {
+            Command::Create { kind, .. } | Command::Delete { kind, .. } => !kind.is_production(),
+            Command::Update { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// What an undo or redo did.
+#[derive(Debug, Clone)]
+pub struct Undone {
+    /// The step's main change (its last entry): what the client's undo button named.
+    pub seq: i64,
+    pub entity_type: String,
+    pub entity_id: Uuid,
+    pub action: String,
+    pub redo: bool,
+    pub events: Vec<ChangeEvent>,
+    pub skipped: Vec<crate::undo::Skipped>,
 }
 
 /// What a command did, with the events it produced.
@@ -55,6 +87,7 @@ pub enum Outcome {
     Member(MemberWrite),
     /// A batch: each operation's outcome, in order (errors only in a non-atomic batch).
     Batch(Vec<Result<Outcome, SyncError>>),
+    Undone(Undone),
 }
 
 /// Most operations one batch may carry.
@@ -76,6 +109,7 @@ impl Outcome {
             Outcome::Written(w) => Cow::Borrowed(&w.events),
             Outcome::Updated(u) => Cow::Borrowed(&u.events),
             Outcome::Member(m) => Cow::Borrowed(&m.events),
+            Outcome::Undone(u) => Cow::Borrowed(&u.events),
             Outcome::Batch(items) => {
                 Cow::Owned(items.iter().flatten().flat_map(|o| o.events().into_owned()).collect())
             }

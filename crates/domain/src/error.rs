@@ -59,6 +59,10 @@ pub enum SyncError {
     IdempotencyInProgress,
     #[error("operation {index} of the batch failed, so none was applied: {error}")]
     BatchFailed { index: usize, error: Box<SyncError> },
+    #[error("nothing of yours to undo in this production")]
+    NothingToUndo,
+    #[error("nothing of yours to redo in this production (a new write clears what could be redone)")]
+    NothingToRedo,
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

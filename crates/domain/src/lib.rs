@@ -17,6 +17,7 @@ pub mod member;
 pub mod merge;
 pub mod ports;
 pub mod presence;
+pub mod undo;
 
 pub use change::{Action, Change, ChangeEvent, EventPayload};
 pub use entity::Entity;

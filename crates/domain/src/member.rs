@@ -87,6 +87,7 @@ impl MemberChange {
                 version: self.member.version,
                 changed_fields: self.changed_fields(),
                 previous: crate::change::previous_from_diff(self.action.as_str(), &self.diff_json()),
+                cause: None,
             },
         )
     }

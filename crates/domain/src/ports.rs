@@ -23,11 +23,29 @@ use crate::merge::Conflict;
 pub struct Actor {
     pub id: Option<String>,
     pub name: Option<String>,
+    /// Why the write happens when it is not a plain edit (an undo, a redo); it travels
+    /// into the events' `cause`.
+    pub cause: Option<Cause>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Undo,
+    Redo,
+}
+
+impl Cause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::Undo => "undo",
+            Cause::Redo => "redo",
+        }
+    }
 }
 
 impl Actor {
     pub fn user(id: &str) -> Actor {
-        Actor { id: Some(id.to_owned()), name: None }
+        Actor { id: Some(id.to_owned()), name: None, cause: None }
     }
 
     pub fn id(&self) -> Option<&str> {

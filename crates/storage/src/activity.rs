@@ -25,7 +25,7 @@ static PAGES: LazyLock<Vec<Sql>> = LazyLock::new(|| (0..8).map(page_sql).collect
 fn page_sql(filters: usize) -> Sql {
     let mut sql =
         "SELECT seq, created_at, user_id, user_name, entity_type, entity_id, action, changed_fields, \
-                   diff, data FROM change_log WHERE production_id = $1 AND seq < $2"
+                   diff, data, cause FROM change_log WHERE production_id = $1 AND seq < $2"
             .to_owned();
     let mut n = 3;
     for (bit, column) in [(1, "entity_type"), (2, "entity_id"), (4, "user_id")] {
@@ -60,6 +60,8 @@ struct Row {
     diff: Value,
     #[diesel(sql_type = Jsonb)]
     data: Value,
+    #[diesel(sql_type = Nullable<Text>)]
+    cause: Option<String>,
 }
 
 impl From<Row> for LogEntry {
@@ -75,6 +77,7 @@ impl From<Row> for LogEntry {
             changed_fields: r.changed_fields,
             diff: r.diff,
             data: r.data,
+            cause: r.cause,
         }
     }
 }

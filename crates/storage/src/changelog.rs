@@ -26,8 +26,8 @@ static APPEND: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq) \
     INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
-    user_name, created_at, changed_fields, diff, data) \
-    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM s RETURNING seq",
+    user_name, created_at, changed_fields, diff, data, cause) \
+    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM s RETURNING seq",
     )
 });
 
@@ -42,7 +42,7 @@ static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
 pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
-    created_at, changed_fields, diff, data FROM change_log WHERE production_id = $1 AND seq > $2 \
+    created_at, changed_fields, diff, data, cause FROM change_log WHERE production_id = $1 AND seq > $2 \
     ORDER BY seq LIMIT $3",
     )
 });
@@ -91,6 +91,7 @@ async fn append_event(
         .bind::<Array<Text>, _>(&p.changed_fields)
         .bind::<Jsonb, _>(diff)
         .bind::<Jsonb, _>(&p.data)
+        .bind::<Nullable<Text>, _>(p.cause.as_deref())
         .get_result::<SeqRow>(conn)
         .await
         .optional()?;
@@ -145,6 +146,7 @@ pub fn to_event(row: LogRow) -> ChangeEvent {
             seq: row.seq,
             version: row.entity_version,
             previous: previous_from_diff(&row.action, &row.diff),
+            cause: row.cause,
             changed_fields: row.changed_fields,
         },
     )

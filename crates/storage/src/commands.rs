@@ -22,6 +22,7 @@ use crate::db_error::DbError;
 use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
 use crate::members::{remove_tx, set_tx};
 use crate::prepared::{stmt, Sql};
+use crate::undo::{record, undo_tx};
 use crate::PgStore;
 
 static TRY_LOCK: LazyLock<Sql> =
@@ -103,6 +104,8 @@ async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> 
         Command::RemoveMember { production, user } => {
             Outcome::Member(remove_tx(conn, *production, user, actor).await?)
         }
+        Command::Undo { production } => undo_tx(conn, *production, actor, false).await?,
+        Command::Redo { production } => undo_tx(conn, *production, actor, true).await?,
     })
 }
 
@@ -125,7 +128,10 @@ fn prepare(command: &mut Command) -> Result<&'static EntityKind, SyncError> {
             Ok(kind)
         }
         Command::Delete { kind, .. } => Ok(kind),
-        Command::SetMember { .. } | Command::RemoveMember { .. } => Ok(&PRODUCTION),
+        Command::SetMember { .. }
+        | Command::RemoveMember { .. }
+        | Command::Undo { .. }
+        | Command::Redo { .. } => Ok(&PRODUCTION),
     }
 }
 
@@ -145,6 +151,9 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = run(c, &command, &actor).await?;
+                if command.is_undoable() {
+                    record(c, production_of(&command), &actor, &outcome.events()).await?;
+                }
                 if let Some(r) = &receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;
                 }
@@ -180,6 +189,11 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
+                // One request, one step, however many operations.
+                if let Some(Ok(first)) = commands.iter().find(|c| c.as_ref().is_ok_and(Command::is_undoable))
+                {
+                    record(c, production_of(first), &actor, &outcome.events()).await?;
+                }
                 if let Some(r) = &receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;
                 }
@@ -217,6 +231,18 @@ async fn run_batch(
         }
     }
     Ok(results)
+}
+
+fn production_of(command: &Command) -> Uuid {
+    match command {
+        Command::Create { production, input, .. } => production.or(input.id).unwrap_or_default(),
+        Command::Update { production, .. }
+        | Command::Delete { production, .. }
+        | Command::SetMember { production, .. }
+        | Command::RemoveMember { production, .. }
+        | Command::Undo { production }
+        | Command::Redo { production } => *production,
+    }
 }
 
 fn kind_of(command: &Result<Command, SyncError>) -> &'static EntityKind {

@@ -11,7 +11,7 @@ use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::merge::{needs_history, BaseValues};
-use prodsync_domain::ports::{Actor, CommandStore, EntityStore, Updated, Written};
+use prodsync_domain::ports::{Actor, Cause, CommandStore, EntityStore, Updated, Written};
 use prodsync_domain::{
     apply_update, new_entity, Action, Change, CreateInput, Entity, EntityKind, Patch, SyncError, UpdateInput,
 };
@@ -215,6 +215,7 @@ pub(crate) async fn create_tx(
         changes,
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
+        cause: actor.cause.map(Cause::as_str),
         at,
     };
     let event = changelog::append(conn, change).await?;
@@ -290,6 +291,7 @@ pub(crate) async fn update_tx(
         changes: merged.changes,
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
+        cause: actor.cause.map(Cause::as_str),
         at,
     };
     let event = changelog::append(conn, change).await?;
@@ -326,6 +328,7 @@ pub(crate) async fn delete_tx(
         changes: vec![],
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
+        cause: actor.cause.map(Cause::as_str),
         at,
     };
     if kind.is_production() {

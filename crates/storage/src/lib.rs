@@ -21,6 +21,7 @@ mod rows;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
 pub mod test_db;
+mod undo;
 
 pub use equipment::EquipmentStore;
 pub use migrate::run_migrations;

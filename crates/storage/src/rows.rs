@@ -65,6 +65,8 @@ pub struct LogRow {
     pub diff: Value,
     #[diesel(sql_type = Jsonb)]
     pub data: Value,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub cause: Option<String>,
 }
 
 /// One past update of an entity, for the stale-echo rule.

@@ -9,6 +9,7 @@ pub(crate) mod feed;
 mod health;
 mod members;
 mod presence;
+mod undo;
 mod ws;
 
 use actix_web::{web, HttpResponse};
@@ -42,6 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/productions/{pid}/presence", web::get().to(presence::presence))
             .route("/productions/{pid}/activity", web::get().to(activity::activity))
             .route("/productions/{pid}/batch", web::post().to(batch::batch))
+            .route("/productions/{pid}/undo", web::post().to(undo::undo))
+            .route("/productions/{pid}/redo", web::post().to(undo::redo))
             .service(
                 web::resource("/productions/{pid}/members/{userId}")
                     .route(web::put().to(members::put))

@@ -1,0 +1,250 @@
+//! Undo and redo over the change log, inside the command's transaction. Which steps exist
+//! and what inverting an entry writes are the domain's rules (`domain::undo`); this module
+//! reads the step's entries and the entities as they are now, and runs the inverses as
+//! ordinary writes (new seqs, events with `cause`).
+
+use std::sync::LazyLock;
+
+use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Uuid as SqlUuid};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::catalog;
+use prodsync_domain::command::{Outcome, Undone};
+use prodsync_domain::ports::{Actor, Cause};
+use prodsync_domain::undo::{invert, Inverse, Logged};
+use prodsync_domain::{Action, ChangeEvent, SyncError};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::entities::{create_tx, delete_tx, now, update_tx};
+use crate::prepared::{stmt, Sql};
+use crate::rows::RowJson;
+use crate::sql::statements;
+
+static RECORD: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new("INSERT INTO undo_steps (production_id, user_id, first_seq, last_seq) VALUES ($1, $2, $3, $4)")
+});
+static CLEAR_REDO: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone"));
+static LATEST_DONE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
+         WHERE production_id = $1 AND user_id = $2 AND NOT undone ORDER BY id DESC LIMIT 1 FOR UPDATE",
+    )
+});
+/// Steps are undone newest first, so the one undone last is the oldest undone.
+static LATEST_UNDONE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
+         WHERE production_id = $1 AND user_id = $2 AND undone ORDER BY id ASC LIMIT 1 FOR UPDATE",
+    )
+});
+static MARK: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "UPDATE undo_steps SET undone = $1, first_seq = coalesce($2, first_seq), last_seq = coalesce($3, last_seq), \
+         undo_first = coalesce($4, undo_first), undo_last = coalesce($5, undo_last) \
+         WHERE production_id = $6 AND user_id = $7 AND id = $8",
+    )
+});
+static ENTRIES: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT seq, entity_type, entity_id, action, entity_version, changed_fields, diff, data FROM change_log \
+         WHERE production_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq DESC",
+    )
+});
+
+#[derive(QueryableByName)]
+struct Step {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    first_seq: i64,
+    #[diesel(sql_type = BigInt)]
+    last_seq: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    undo_first: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    undo_last: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct Entry {
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
+    #[diesel(sql_type = Text)]
+    entity_type: String,
+    #[diesel(sql_type = SqlUuid)]
+    entity_id: Uuid,
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = BigInt)]
+    entity_version: i64,
+    #[diesel(sql_type = Array<Text>)]
+    changed_fields: Vec<String>,
+    #[diesel(sql_type = Jsonb)]
+    diff: Value,
+    #[diesel(sql_type = Jsonb)]
+    data: Value,
+}
+
+fn seq_range(events: &[ChangeEvent]) -> Option<(i64, i64)> {
+    Some((events.first()?.seq(), events.last()?.seq()))
+}
+
+/// Records a user's write as one undo step, and clears their redo list.
+pub(crate) async fn record(
+    conn: &mut AsyncPgConnection,
+    production: Uuid,
+    actor: &Actor,
+    events: &[ChangeEvent],
+) -> Result<(), DbError> {
+    let (Some(user), None, Some((first, last))) = (actor.id(), actor.cause, seq_range(events)) else {
+        return Ok(());
+    };
+    stmt(&CLEAR_REDO).bind::<SqlUuid, _>(production).bind::<Text, _>(user).execute(conn).await?;
+    stmt(&RECORD)
+        .bind::<SqlUuid, _>(production)
+        .bind::<Text, _>(user)
+        .bind::<BigInt, _>(first)
+        .bind::<BigInt, _>(last)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn action_of(raw: &str) -> Option<Action> {
+    match raw {
+        "created" => Some(Action::Created),
+        "updated" => Some(Action::Updated),
+        "deleted" => Some(Action::Deleted),
+        _ => None,
+    }
+}
+
+fn logged(e: &Entry) -> Option<Logged> {
+    let kind = catalog::by_name(&e.entity_type)?;
+    let changes = e
+        .changed_fields
+        .iter()
+        .map(|f| {
+            let side = |k: &str| e.diff.get(f).and_then(|p| p.get(k)).cloned().unwrap_or(Value::Null);
+            (f.clone(), side("old"), side("new"))
+        })
+        .collect();
+    Some(Logged {
+        kind,
+        entity_id: e.entity_id,
+        action: action_of(&e.action)?,
+        version: e.entity_version,
+        changes,
+        data: e.data.clone(),
+    })
+}
+
+/// Undoes the actor's latest step (or, with `redo`, reverses their latest undo).
+pub(crate) async fn undo_tx(
+    conn: &mut AsyncPgConnection,
+    production: Uuid,
+    actor: &Actor,
+    redo: bool,
+) -> Result<Outcome, DbError> {
+    let nothing = if redo { SyncError::NothingToRedo } else { SyncError::NothingToUndo };
+    let Some(user) = actor.id() else { return Err(nothing.into()) };
+    let pick = if redo { &LATEST_UNDONE } else { &LATEST_DONE };
+    let step: Option<Step> =
+        stmt(pick).bind::<SqlUuid, _>(production).bind::<Text, _>(user).get_result(conn).await.optional()?;
+    let Some(step) = step else { return Err(nothing.into()) };
+    // What to reverse: the write itself, or what its undo wrote.
+    let range =
+        if redo { step.undo_first.zip(step.undo_last) } else { Some((step.first_seq, step.last_seq)) };
+    let entries: Vec<Entry> = match range {
+        Some((from, to)) => {
+            stmt(&ENTRIES)
+                .bind::<SqlUuid, _>(production)
+                .bind::<BigInt, _>(from)
+                .bind::<BigInt, _>(to)
+                .load(conn)
+                .await?
+        }
+        None => vec![],
+    };
+    let original: Vec<Entry> = if redo {
+        stmt(&ENTRIES)
+            .bind::<SqlUuid, _>(production)
+            .bind::<BigInt, _>(step.first_seq)
+            .bind::<BigInt, _>(step.last_seq)
+            .load(conn)
+            .await?
+    } else {
+        vec![]
+    };
+    let head = if redo { <[Entry]>::first(&original) } else { <[Entry]>::first(&entries) };
+    let (seq, entity_type, entity_id, action) =
+        head.map(|e| (e.seq, e.entity_type.clone(), e.entity_id, e.action.clone())).unwrap_or_default();
+    let cause = Actor { cause: Some(if redo { Cause::Redo } else { Cause::Undo }), ..actor.clone() };
+    let mut events = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in entries.iter().filter_map(logged) {
+        let current = current(conn, &entry, production).await?;
+        let writers =
+            crate::changelog::history(conn, entry.kind, production, entry.entity_id, entry.version).await?;
+        let (inverse, skips) =
+            invert(&entry, current.as_ref(), &|f| writers.get(f).and_then(|h| h.last_writer.clone()));
+        skipped.extend(skips);
+        events.extend(apply(conn, production, inverse, &cause).await?);
+    }
+    // An undo remembers what it wrote (for a redo); a redo becomes the step's writes (for
+    // the next undo, whose rule compares field versions with those writes).
+    let (first, last) = seq_range(&events).unzip();
+    let (step_range, undo_range) =
+        if redo { ((first, last), (None, None)) } else { ((None, None), (first, last)) };
+    stmt(&MARK)
+        .bind::<diesel::sql_types::Bool, _>(!redo)
+        .bind::<Nullable<BigInt>, _>(step_range.0)
+        .bind::<Nullable<BigInt>, _>(step_range.1)
+        .bind::<Nullable<BigInt>, _>(undo_range.0)
+        .bind::<Nullable<BigInt>, _>(undo_range.1)
+        .bind::<SqlUuid, _>(production)
+        .bind::<Text, _>(user)
+        .bind::<BigInt, _>(step.id)
+        .execute(conn)
+        .await?;
+    Ok(Outcome::Undone(Undone { seq, entity_type, entity_id, action, redo, events, skipped }))
+}
+
+/// The entity as it is now, locked; `None` when it is gone.
+async fn current(
+    conn: &mut AsyncPgConnection,
+    entry: &Logged,
+    production: Uuid,
+) -> Result<Option<prodsync_domain::Entity>, DbError> {
+    let scope = if entry.kind.is_production() { entry.entity_id } else { production };
+    let row: Option<RowJson> = stmt(&statements(entry.kind).lock)
+        .bind::<SqlUuid, _>(entry.entity_id)
+        .bind::<SqlUuid, _>(scope)
+        .get_result(conn)
+        .await
+        .optional()?;
+    row.map(|r| crate::entities::decode(entry.kind, &r.row)).transpose()
+}
+
+async fn apply(
+    conn: &mut AsyncPgConnection,
+    production: Uuid,
+    inverse: Option<Inverse>,
+    actor: &Actor,
+) -> Result<Vec<ChangeEvent>, DbError> {
+    Ok(match inverse {
+        None => vec![],
+        Some(Inverse::Delete { kind, id }) => delete_tx(conn, kind, production, id, actor).await?.events,
+        Some(Inverse::Restore { kind, input }) => {
+            let id = input.id.unwrap_or_else(Uuid::new_v4);
+            create_tx(conn, kind, id, production, &input, actor).await?.events
+        }
+        Some(Inverse::Update { kind, id, input }) => {
+            let scope = if kind.is_production() { id } else { production };
+            update_tx(conn, kind, scope, id, &input, actor, now()).await?.events
+        }
+    })
+}
