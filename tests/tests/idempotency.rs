@@ -77,6 +77,15 @@ async fn a_retry_is_answered_from_the_kept_response_and_writes_nothing() {
         (StatusCode::OK, true, m)
     );
 
+    // The equipment library's writes too.
+    let gear = json!({"manufacturer": "Acme", "model": "Cam X", "category": "camera"});
+    let (status, _, made) = keyed(&s, "POST", "/api/equipment", "ann", "gear-1", Some(&gear)).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(
+        keyed(&s, "POST", "/api/equipment", "ann", "gear-1", Some(&gear)).await,
+        (StatusCode::CREATED, true, made)
+    );
+
     for bad in ["", &"k".repeat(256)] {
         let (status, _, got) = keyed(&s, "POST", &cams, "ann", bad, Some(&body)).await;
         assert_eq!(

@@ -299,8 +299,7 @@ impl Op {
         responses.insert(self.status.to_string(), ok);
         let mut params = self.params.clone();
         params.extend([header_param("X-User-Id"), header_param("X-User-Name")]);
-        // Every write but the equipment library's (not yet: see docs/rest.md).
-        if self.method != "get" && !self.id.ends_with("Equipment") {
+        if self.method != "get" {
             params.push(json!({"name": "Idempotency-Key", "in": "header", "required": false,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
                 "description": "retries with the same key get the first answer again (Idempotency-Replayed: true)"}));

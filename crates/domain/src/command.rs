@@ -45,6 +45,17 @@ pub enum Command {
         production: Uuid,
         user: String,
     },
+    /// The global equipment library (no production, no change log).
+    CreateEquipment {
+        input: CreateInput,
+    },
+    UpdateEquipment {
+        id: Uuid,
+        input: UpdateInput,
+    },
+    DeleteEquipment {
+        id: Uuid,
+    },
     /// Undo the actor's latest step in the production, or redo their latest undone one.
     Undo {
         production: Uuid,
@@ -88,6 +99,11 @@ pub enum Outcome {
     /// A batch: each operation's outcome, in order (errors only in a non-atomic batch).
     Batch(Vec<Result<Outcome, SyncError>>),
     Undone(Undone),
+    /// An equipment-library item as written; `deleted` for a removal.
+    Library {
+        item: crate::Entity,
+        deleted: bool,
+    },
 }
 
 /// Most operations one batch may carry.
@@ -110,6 +126,7 @@ impl Outcome {
             Outcome::Updated(u) => Cow::Borrowed(&u.events),
             Outcome::Member(m) => Cow::Borrowed(&m.events),
             Outcome::Undone(u) => Cow::Borrowed(&u.events),
+            Outcome::Library { .. } => Cow::Borrowed(&[]),
             Outcome::Batch(items) => {
                 Cow::Owned(items.iter().flatten().flat_map(|o| o.events().into_owned()).collect())
             }

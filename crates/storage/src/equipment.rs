@@ -3,7 +3,7 @@
 
 use diesel::sql_types::{Jsonb, Nullable, Uuid as SqlUuid};
 use diesel::OptionalExtension;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::equipment::{validate_ports, EQUIPMENT};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::{apply_update, new_entity, CreateInput, Entity, SyncError, UpdateInput};
@@ -63,61 +63,50 @@ impl EquipmentStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
     }
-
-    pub async fn create(&self, input: CreateInput, actor: Option<&str>) -> Result<Entity, SyncError> {
-        validate_ports(&input.patch.0)?;
-        let id = input.id.unwrap_or_else(Uuid::new_v4);
-        let (entity, _) = new_entity(&EQUIPMENT, id, Uuid::nil(), &input, actor, now());
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            let n = stmt(&statements(&EQUIPMENT).insert)
-                .bind::<Jsonb, _>(entity.to_row())
-                .execute(&mut conn)
-                .await
-                .map_err(|e| duplicate_model(e, &entity))?;
-            if n == 0 {
-                return Err(SyncError::IdExists { kind: EQUIPMENT.name, id }.into());
-            }
-            Ok(entity)
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
-    }
-
-    pub async fn update(
-        &self,
-        id: Uuid,
-        input: UpdateInput,
-        actor: Option<&str>,
-    ) -> Result<Entity, SyncError> {
-        validate_ports(&input.patch.0)?;
-        // Read, merge and write under the row lock in one transaction, so two concurrent
-        // edits of one item each keep their fields.
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            conn.transaction(async |c| update_tx(c, id, &input, actor).await).await
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
-    }
-
-    pub async fn delete(&self, id: Uuid) -> Result<(), SyncError> {
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            let n = stmt(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(&mut conn).await?;
-            if n == 0 {
-                return Err(SyncError::NotFound { kind: EQUIPMENT.name, id }.into());
-            }
-            Ok(())
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&EQUIPMENT))
-    }
 }
 
-async fn update_tx(
+/// Adds an item (its ports checked first); `IdExists` or `duplicate_model` when taken.
+pub(crate) async fn create_tx(
+    conn: &mut AsyncPgConnection,
+    input: &CreateInput,
+    actor: Option<&str>,
+) -> Result<Entity, DbError> {
+    validate_ports(&input.patch.0).map_err(SyncError::from)?;
+    let id = input.id.unwrap_or_else(Uuid::new_v4);
+    let (entity, _) = new_entity(&EQUIPMENT, id, Uuid::nil(), input, actor, now());
+    let n = stmt(&statements(&EQUIPMENT).insert)
+        .bind::<Jsonb, _>(entity.to_row())
+        .execute(conn)
+        .await
+        .map_err(|e| duplicate_model(e, &entity))?;
+    if n == 0 {
+        return Err(SyncError::IdExists { kind: EQUIPMENT.name, id }.into());
+    }
+    Ok(entity)
+}
+
+/// Removes an item, answering it as it was.
+pub(crate) async fn delete_tx(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Entity, DbError> {
+    let row = stmt(&statements(&EQUIPMENT).lock)
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(id)
+        .get_result::<RowJson>(conn)
+        .await
+        .optional()?;
+    let item = decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
+    stmt(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
+    Ok(item)
+}
+
+/// Reads, merges and writes under the row lock, so two concurrent edits of one item each
+/// keep their fields.
+pub(crate) async fn update_tx(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     input: &UpdateInput,
     actor: Option<&str>,
 ) -> Result<Entity, DbError> {
+    validate_ports(&input.patch.0).map_err(SyncError::from)?;
     let row = stmt(&statements(&EQUIPMENT).lock)
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(id)
