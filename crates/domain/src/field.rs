@@ -132,6 +132,9 @@ pub enum ValueProblem {
 /// PostgreSQL's dates and timestamps start at 4713 BC, but ISO years before 1 do not
 /// survive its text input; the time crate's end is 9999.
 const FIRST_YEAR: i32 = 1;
+/// Largest magnitude a number field takes (far beyond any measure a crew writes down).
+pub const MAX_NUMBER: f64 = 1e300;
+
 /// RFC 3339 has four-digit years: a timestamp that reaches year 10000 in UTC cannot be
 /// written back out.
 const LAST_YEAR: i32 = 9999;
@@ -169,6 +172,11 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
         }
         FieldType::Number => {
             let n = raw.as_f64().ok_or(ValueProblem::WrongType)?;
+            // PostgreSQL writes a double near the f64 limit back as a decimal string that
+            // no longer fits an f64: such a value could be stored but never read again.
+            if n.abs() > MAX_NUMBER {
+                return Err(ValueProblem::OutOfRange);
+            }
             Ok(Value::from(n))
         }
         FieldType::Bool => raw.as_bool().map(Value::from).ok_or(ValueProblem::WrongType),
@@ -283,6 +291,9 @@ mod tests {
         assert_eq!(normalize(FieldType::Timestamp, &shifted), Err(ValueProblem::OutOfRange));
         assert_eq!(normalize(FieldType::Date, &json!("0001-01-01")).unwrap(), json!("0001-01-01"));
         assert_eq!(normalize(FieldType::Date, &json!("9999-12-31")).unwrap(), json!("9999-12-31"));
+        assert_eq!(normalize(FieldType::Number, &json!(f64::MAX)), Err(ValueProblem::OutOfRange));
+        assert_eq!(normalize(FieldType::Number, &json!(-1e301)), Err(ValueProblem::OutOfRange));
+        assert_eq!(normalize(FieldType::Number, &json!(1e300)).unwrap(), json!(1e300));
         // Year 9999 in its own offset, year 10000 in UTC.
         let late = json!("9999-12-31T23:30:00-01:00");
         assert_eq!(normalize(FieldType::Timestamp, &late), Err(ValueProblem::OutOfRange));
