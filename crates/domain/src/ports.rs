@@ -14,7 +14,7 @@ use crate::entity::Entity;
 use crate::error::SyncError;
 use crate::input::{CreateInput, UpdateInput};
 use crate::kind::EntityKind;
-use crate::member::{Member, MemberWrite};
+use crate::member::Member;
 use crate::merge::Conflict;
 
 /// Who a write is attributed to: the user id (when known) and their display name, which
@@ -199,20 +199,6 @@ pub trait MemberStore: Send + Sync {
     /// The user's role in the production; `None` when not a member or no such production.
     async fn role(&self, production: Uuid, user: &str) -> Result<Option<Role>, SyncError>;
     async fn members(&self, production: Uuid) -> Result<Vec<Member>, SyncError>;
-    /// Adds the user or changes their role, with its change-log event (none when unchanged).
-    async fn set_member(
-        &self,
-        production: Uuid,
-        user: &str,
-        role: Role,
-        actor: &Actor,
-    ) -> Result<MemberWrite, SyncError>;
-    async fn remove_member(
-        &self,
-        production: Uuid,
-        user: &str,
-        actor: &Actor,
-    ) -> Result<MemberWrite, SyncError>;
     /// Every production the user is a member of.
     async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError>;
     /// Productions `visible_to` is a member of (`None`: all), oldest first, after `after`.

@@ -85,15 +85,20 @@ pub(crate) async fn create_tx(
     Ok(entity)
 }
 
-/// Removes an item, answering it as it was.
-pub(crate) async fn delete_tx(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Entity, DbError> {
+/// The item, locked until the transaction ends.
+async fn lock_item(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Entity, DbError> {
     let row = stmt(&statements(&EQUIPMENT).lock)
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(id)
         .get_result::<RowJson>(conn)
         .await
         .optional()?;
-    let item = decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
+    decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)
+}
+
+/// Removes an item, answering it as it was.
+pub(crate) async fn delete_tx(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Entity, DbError> {
+    let item = lock_item(conn, id).await?;
     stmt(&statements(&EQUIPMENT).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
     Ok(item)
 }
@@ -107,13 +112,7 @@ pub(crate) async fn update_tx(
     actor: Option<&str>,
 ) -> Result<Entity, DbError> {
     validate_ports(&input.patch.0).map_err(SyncError::from)?;
-    let row = stmt(&statements(&EQUIPMENT).lock)
-        .bind::<SqlUuid, _>(id)
-        .bind::<SqlUuid, _>(id)
-        .get_result::<RowJson>(conn)
-        .await
-        .optional()?;
-    let current = decode(&EQUIPMENT, &row.ok_or(SyncError::NotFound { kind: EQUIPMENT.name, id })?.row)?;
+    let current = lock_item(conn, id).await?;
     let merged = apply_update(&current, input, &Default::default(), actor, now())?;
     if !merged.is_noop() {
         stmt(&statements(&EQUIPMENT).update)

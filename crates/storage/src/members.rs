@@ -13,10 +13,9 @@ use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::access::{check_member_change, Role};
 use prodsync_domain::catalog::PRODUCTION;
-use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::member::{Member, MemberChange, MemberWrite};
-use prodsync_domain::ports::{Actor, CommandStore, MemberStore, ProductionCursor, ProductionPage};
+use prodsync_domain::ports::{Actor, MemberStore, ProductionCursor, ProductionPage};
 use prodsync_domain::{Action, SyncError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -272,33 +271,6 @@ impl MemberStore for PgStore {
             rows.into_iter().map(MemberRow::into_member).collect::<Result<Vec<_>, _>>()
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
-    }
-
-    async fn set_member(
-        &self,
-        production: Uuid,
-        user: &str,
-        role: Role,
-        actor: &Actor,
-    ) -> Result<MemberWrite, SyncError> {
-        let command = Command::SetMember { production, user: user.to_owned(), role };
-        match CommandStore::execute(self, command, actor.clone(), None).await? {
-            Outcome::Member(m) => Ok(m),
-            other => Err(crate::entities::mismatch(&other)),
-        }
-    }
-
-    async fn remove_member(
-        &self,
-        production: Uuid,
-        user: &str,
-        actor: &Actor,
-    ) -> Result<MemberWrite, SyncError> {
-        let command = Command::RemoveMember { production, user: user.to_owned() };
-        match CommandStore::execute(self, command, actor.clone(), None).await? {
-            Outcome::Member(m) => Ok(m),
-            other => Err(crate::entities::mismatch(&other)),
-        }
     }
 
     async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError> {
