@@ -123,6 +123,11 @@ impl From<SyncError> for ApiError {
             }
             // Answered as a replay where writes run (AppState::run); reaching here is a bug.
             SyncError::AlreadyDone(_) => ApiError::new(S::INTERNAL_SERVER_ERROR, "internal", message),
+            SyncError::Duplicate { field, value } => ApiError::new(S::CONFLICT, "duplicate_value", message)
+                .with_details(json!({"field": field, "value": value})),
+            SyncError::InUse { kind, id, by } => ApiError::new(S::CONFLICT, "in_use", message)
+                .with_details(json!({"kind": kind, "id": id, "usedBy": by})),
+            SyncError::SettingNotFound { .. } => ApiError::new(S::NOT_FOUND, "not_found", message),
             SyncError::Unavailable(_) => {
                 ApiError::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message)
             }

@@ -9,9 +9,11 @@
 use serde_json::{json, Map, Value};
 use utoipa_swagger_ui::SwaggerUi;
 
-use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
+use prodsync_domain::catalog::{LIBRARIES, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
 use prodsync_domain::field::{Access, FieldDef, FieldType, MAX_TEXT_CHARS};
+use prodsync_domain::format::FORMAT;
+use prodsync_domain::settings::{Lookup, MAX_VALUE_CHARS};
 use prodsync_domain::EntityKind;
 
 pub const DOC_PATH: &str = "/api/openapi.json";
@@ -63,19 +65,42 @@ fn field_schema(ty: FieldType) -> Value {
         FieldType::Ref(target) => {
             json!({"type": "string", "format": "uuid", "description": format!("the id of a {target} of this production")})
         }
+        FieldType::Library(target) => {
+            json!({"type": "string", "format": "uuid", "description": format!("the id of an item of the {target} library")})
+        }
         FieldType::Json => json!({}),
         FieldType::Enum(values) => json!({"type": "string", "enum": values}),
     }
 }
 
-/// The library's port lists are JSON with a shape the domain checks (`validate_ports`).
+fn port_list_schema() -> Value {
+    let text = json!({"type": ["string", "null"], "pattern": "^[^\\u0000]*$"});
+    json!({"type": "array", "items": {"type": "object", "required": ["type"], "additionalProperties": false,
+        "properties": {"type": {"type": "string", "minLength": 1, "pattern": "^[^\\u0000]*$"},
+            "count": {"type": "integer", "minimum": 1, "maximum": 10000}, "id": text, "label": text, "format": text}}})
+}
+
+/// Library fields whose JSON has a shape the domain checks (`equipment::validate`,
+/// `format::validate`).
 fn field_schema_of(kind: &EntityKind, f: &FieldDef) -> Value {
-    if kind.name == EQUIPMENT.name && matches!(f.name, "inputs" | "outputs") {
-        return json!({"type": "array", "items": {"type": "object", "required": ["type", "count"], "additionalProperties": false,
-            "properties": {"type": {"type": "string", "minLength": 1, "pattern": "^[^\\u0000]*$"},
-                "count": {"type": "integer", "minimum": 1, "maximum": 10000}, "label": {"type": ["string", "null"]}}}});
+    match (kind.name, f.name) {
+        (n, "inputs" | "outputs") if n == EQUIPMENT.name => port_list_schema(),
+        (n, "cards") if n == EQUIPMENT.name => json!({"type": "array", "items": {"type": "object",
+            "required": ["slotNumber"], "additionalProperties": false, "properties": {
+                "id": {"type": "string", "pattern": "^[^\\u0000]*$"}, "slotNumber": {"type": "integer", "minimum": 1, "maximum": 1000},
+                "inputs": port_list_schema(), "outputs": port_list_schema()}}}),
+        (n, "deviceFormats") if n == EQUIPMENT.name => {
+            json!({"type": "array", "items": {"type": "string", "pattern": "^[^\\u0000]*$"}})
+        }
+        (n, "specs") if n == EQUIPMENT.name => json!({"type": "object"}),
+        (n, "hRes" | "vRes") if n == FORMAT.name => {
+            json!({"type": "integer", "minimum": 1, "maximum": 32768})
+        }
+        (n, "frameRate") if n == FORMAT.name => {
+            json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1000})
+        }
+        _ => field_schema(f.ty),
     }
-    field_schema(f.ty)
 }
 
 fn entity_schema(kind: &EntityKind) -> Value {
@@ -199,7 +224,7 @@ fn schemas() -> Map<String, Value> {
         json!({"type": "object", "required": ["id", "deleted"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "deleted": {"const": true}, "seq": {"type": ["integer", "null"]}}}),
     );
-    for kind in PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION, &EQUIPMENT]) {
+    for kind in PRODUCTION_ENTITIES.iter().chain(LIBRARIES).copied().chain([&PRODUCTION]) {
         let name = pascal(kind.name);
         s.insert(name.clone(), entity_schema(kind));
         s.insert(format!("{name}Create"), input_schema(kind, true));
@@ -524,59 +549,167 @@ fn operations() -> Vec<(String, Vec<Op>)> {
             ],
         ));
     }
-    let eid = || path_param("id", true);
-    paths.push((
-        "/api/equipment".into(),
-        vec![
-            op(
-                "get",
-                "listEquipment",
-                "the equipment library (any signed-in user)",
-                200,
-                array_of(schema_ref("Equipment")),
-            )
-            .params(vec![query_param(
-                "category",
-                json!({"enum": CATEGORIES}),
-                "only this category",
-            )]),
-            op(
-                "post",
-                "createEquipment",
-                "add to the library (administrators)",
-                201,
-                schema_ref("Equipment"),
-            )
-            .body("EquipmentCreate".into()),
-        ],
-    ));
-    paths.push((
-        "/api/equipment/{id}".into(),
-        vec![
-            op("get", "getEquipment", "one library item", 200, schema_ref("Equipment")).params(vec![eid()]),
-            op(
-                "put",
-                "updateEquipment",
-                "change a library item (administrators)",
-                200,
-                schema_ref("Equipment"),
-            )
-            .params(vec![eid()])
-            .body("EquipmentUpdate".into()),
-            op("patch", "patchEquipment", "same as PUT", 200, schema_ref("Equipment"))
-                .params(vec![eid()])
-                .body("EquipmentUpdate".into()),
-            op(
-                "delete",
-                "deleteEquipment",
-                "remove a library item (administrators)",
-                200,
-                schema_ref("Deleted"),
-            )
-            .params(vec![eid()]),
-        ],
-    ));
+    for kind in LIBRARIES {
+        paths.extend(library_operations(kind));
+    }
+    paths.extend(settings_operations());
     paths
+}
+
+/// CRUD of one global library, plus archiving for equipment.
+fn library_operations(kind: &EntityKind) -> Vec<(String, Vec<Op>)> {
+    let eid = || path_param("id", true);
+    let name = pascal(kind.name);
+    let base = format!("/api/{}", kind.path);
+    let mut list = op(
+        "get",
+        format!("list{name}"),
+        format!("the {} library (any signed-in user)", kind.name),
+        200,
+        array_of(schema_ref(&name)),
+    );
+    if kind == &EQUIPMENT {
+        list = list.params(vec![
+            query_param("category", json!({"enum": CATEGORIES}), "only this category"),
+            query_param("includeArchived", json!({"type": "boolean"}), "list archived items too (false)"),
+        ]);
+    }
+    let mut paths = vec![
+        (
+            base.clone(),
+            vec![
+                list,
+                op(
+                    "post",
+                    format!("create{name}"),
+                    "add to the library (administrators)",
+                    201,
+                    schema_ref(&name),
+                )
+                .body(format!("{name}Create")),
+            ],
+        ),
+        (
+            format!("{base}/{{id}}"),
+            vec![
+                op("get", format!("get{name}"), "one library item", 200, schema_ref(&name))
+                    .params(vec![eid()]),
+                op(
+                    "put",
+                    format!("update{name}"),
+                    "change a library item (administrators)",
+                    200,
+                    schema_ref(&name),
+                )
+                .params(vec![eid()])
+                .body(format!("{name}Update")),
+                op("patch", format!("patch{name}"), "same as PUT", 200, schema_ref(&name))
+                    .params(vec![eid()])
+                    .body(format!("{name}Update")),
+                op(
+                    "delete",
+                    format!("delete{name}"),
+                    "remove a library item no entity uses (administrators); 409 in_use otherwise",
+                    200,
+                    schema_ref("Deleted"),
+                )
+                .params(vec![eid()]),
+            ],
+        ),
+    ];
+    if kind == &EQUIPMENT {
+        for (action, summary) in [
+            ("archive", "retire an item: kept for the shows using it, no longer listed"),
+            ("unarchive", "list an archived item again"),
+        ] {
+            paths.push((
+                format!("{base}/{{id}}/{action}"),
+                vec![op(
+                    "post",
+                    format!("{action}{name}"),
+                    format!("{summary} (administrators)"),
+                    200,
+                    schema_ref(&name),
+                )
+                .params(vec![eid()])],
+            ));
+        }
+    }
+    paths
+}
+
+/// The lookup lists and key/value settings shared by every production.
+fn settings_operations() -> Vec<(String, Vec<Op>)> {
+    let list_param = || {
+        json!({"name": "list", "in": "path", "required": true,
+        "schema": {"enum": Lookup::ALL.iter().map(|l| l.path()).collect::<Vec<_>>()}})
+    };
+    let key_param = || {
+        json!({"name": "key", "in": "path", "required": true,
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,100}$"}})
+    };
+    let values = || array_of(json!({"type": "string"}));
+    vec![
+        (
+            "/api/settings/{list}".into(),
+            vec![
+                op("get", "listSettingValues", "one lookup list, in order", 200, values()).params(vec![list_param()]),
+                op("post", "addSettingValue", "add a value at the end (administrators); the whole list back", 201, values())
+                    .params(vec![list_param()])
+                    .body("LookupValue".into()),
+            ],
+        ),
+        (
+            "/api/settings/{list}/reorder".into(),
+            vec![op("put", "reorderSettingValues", "the same values in a new order (administrators)", 200, values())
+                .params(vec![list_param()])
+                .body("LookupOrder".into())],
+        ),
+        (
+            "/api/settings/{list}/restore-defaults".into(),
+            vec![op("post", "restoreSettingDefaults", "the list as first installed (administrators)", 200, values()).params(vec![list_param()])],
+        ),
+        (
+            "/api/settings/{list}/{value}".into(),
+            vec![op("delete", "removeSettingValue", "remove one value (administrators)", 200, values()).params(vec![
+                list_param(),
+                json!({"name": "value", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": MAX_VALUE_CHARS}}),
+            ])],
+        ),
+        ("/api/settings/values".into(), vec![op("get", "listSettings", "every key/value setting", 200, array_of(schema_ref("Setting")))]),
+        (
+            "/api/settings/values/{key}".into(),
+            vec![
+                op("get", "getSetting", "one setting", 200, schema_ref("Setting")).params(vec![key_param()]),
+                op("put", "putSetting", "create or replace a setting (administrators)", 200, schema_ref("Setting"))
+                    .params(vec![key_param()])
+                    .body("SettingWrite".into()),
+                op("delete", "deleteSetting", "remove a setting (administrators)", 200, json!({"type": "object", "required": ["key", "deleted"],
+                    "properties": {"key": {"type": "string"}, "deleted": {"const": true}}}))
+                    .params(vec![key_param()]),
+            ],
+        ),
+    ]
+}
+
+fn settings_schemas(s: &mut Map<String, Value>) {
+    let text = json!({"type": "string", "minLength": 1, "maxLength": MAX_VALUE_CHARS, "pattern": "^[^\\u0000-\\u001f/]*$"});
+    s.insert(
+        "LookupValue".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "name (rate for frame-rates): the value to add",
+        "properties": {"name": text, "rate": text}}),
+    );
+    s.insert(
+        "LookupOrder".into(),
+        json!({"type": "object", "required": ["values"], "additionalProperties": false,
+        "properties": {"values": array_of(json!({"type": "string"}))}}),
+    );
+    s.insert("Setting".into(), json!({"type": "object", "required": ["key", "value", "category", "lastModifiedBy", "updatedAt"], "properties": {
+        "key": {"type": "string"}, "value": {}, "category": {"type": ["string", "null"]},
+        "lastModifiedBy": {"type": ["string", "null"]}, "updatedAt": {"type": "string", "format": "date-time"}}}));
+    s.insert("SettingWrite".into(), json!({"type": "object", "required": ["value"], "additionalProperties": false, "properties": {
+        "value": {"not": {"type": "null"}}, "category": {"type": ["string", "null"], "maxLength": 100, "pattern": "^[^\\u0000]*$"}}}));
 }
 
 pub fn document() -> Value {
@@ -593,6 +726,7 @@ pub fn document() -> Value {
         paths.insert(path, Value::Object(item));
     }
     let mut schemas = schemas();
+    settings_schemas(&mut schemas);
     schemas.insert(
         "MemberRole".into(),
         json!({"type": "object", "required": ["role"], "additionalProperties": false,

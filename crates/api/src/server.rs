@@ -9,7 +9,7 @@ use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpServer};
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
-use prodsync_storage::{connect, run_migrations, EquipmentStore, PgStore, PoolSettings};
+use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore};
 
 use crate::auth::Authenticator;
 use crate::config::{AuthMode, Settings};
@@ -46,7 +46,8 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         feed,
         health: Arc::new(store.clone()),
         publisher: Arc::new(hub.clone()),
-        equipment: EquipmentStore::new(store.clone()),
+        library: LibraryStore::new(store.clone()),
+        settings: SettingsStore::new(store.clone()),
     };
     Ok(Services { state, store, hub })
 }

@@ -16,7 +16,7 @@ use prodsync_domain::ports::{
     Written,
 };
 use prodsync_domain::{ChangeEvent, SyncError};
-use prodsync_storage::EquipmentStore;
+use prodsync_storage::{LibraryStore, SettingsStore};
 
 use crate::error::ApiError;
 
@@ -26,7 +26,8 @@ pub struct AppState {
     pub feed: Arc<dyn ChangeFeed>,
     pub health: Arc<dyn HealthCheck>,
     pub publisher: Arc<dyn ChangePublisher>,
-    pub equipment: EquipmentStore,
+    pub library: LibraryStore,
+    pub settings: SettingsStore,
     pub members: Arc<dyn MemberStore>,
     pub commands: Arc<dyn CommandStore>,
     pub activity: Arc<dyn ActivityLog>,

@@ -127,15 +127,17 @@ pub fn needs_membership(who: &Identity) -> bool {
 pub enum GlobalOperation {
     CreateProduction,
     ListProductions,
-    ReadEquipment,
-    ChangeEquipment,
+    /// The equipment and format libraries, and the shared settings.
+    ReadLibrary,
+    ChangeLibrary,
 }
 
 pub fn decide_global(who: &Identity, op: GlobalOperation) -> Verdict {
     match op {
-        GlobalOperation::ChangeEquipment if !who.admin => Verdict::Forbidden,
+        GlobalOperation::ChangeLibrary if !who.admin => Verdict::Forbidden,
         // Every signed-in user may start a production (becoming its owner), list their own
-        // and read the equipment library.
+        // and read the libraries and settings; only administrators change what every
+        // production shares.
         _ => Verdict::Allow,
     }
 }
@@ -258,8 +260,8 @@ mod tests {
         let table = [
             (CreateProduction, Allow, Allow),
             (ListProductions, Allow, Allow),
-            (ReadEquipment, Allow, Allow),
-            (ChangeEquipment, Forbidden, Allow),
+            (ReadLibrary, Allow, Allow),
+            (ChangeLibrary, Forbidden, Allow),
         ];
         for (op, member, admin) in table {
             assert_eq!(decide_global(&user(false), op), member, "{op:?}");

@@ -6,7 +6,17 @@ use crate::field::FieldType::*;
 use crate::kind::{Derived, EntityKind};
 
 pub const PRODUCTION_STATUS: &[&str] = &["planning", "ready", "active", "completed", "archived"];
+/// The original app keeps camera switchers and vision switchers apart; here they are one
+/// type told apart by `kind`, so a switcher of either kind is served everywhere.
 pub const SWITCHER_KINDS: &[&str] = &["camera", "vision"];
+pub const SURFACE_TYPES: &[&str] = &["front", "rear", "dual-vision", "mapped"];
+pub const PORT_DIRECTIONS: &[&str] = &["input", "output"];
+
+/// Every type inside a production has a human label such as "CAM 1" (the original app's
+/// display `id`), unique per production and type, while `id` stays the UUID.
+const DISPLAY_ID: F = F::optional("displayId", Text).unique();
+/// The equipment-library item a device was picked from.
+const EQUIPMENT_ID: F = F::optional("equipmentId", Library("equipment"));
 
 pub static PRODUCTION: EntityKind = EntityKind {
     name: "production",
@@ -22,6 +32,8 @@ pub static PRODUCTION: EntityKind = EntityKind {
         F::optional("showDate", Date),
         F::optional("showInfoUrl", Text),
         F::optional("status", Enum(PRODUCTION_STATUS)),
+        // The computer types this show offers for sources (a list of strings).
+        F::optional("sourceTypes", Json),
     ],
     derived: &[],
 };
@@ -31,6 +43,7 @@ pub static CHECKLIST_ITEM: EntityKind = EntityKind {
     path: "checklist-items",
     table: "checklist_items",
     fields: &[
+        DISPLAY_ID,
         F::required("title", Text),
         F::optional("completed", Bool),
         F::server_set("completedAt", Timestamp),
@@ -40,6 +53,10 @@ pub static CHECKLIST_ITEM: EntityKind = EntityKind {
         F::optional("daysBeforeShow", Integer),
         F::optional("sortOrder", Integer),
         F::optional("note", Text),
+        F::optional("moreInfo", Json),
+        F::optional("completionNote", Json),
+        F::optional("completionDate", Timestamp),
+        F::optional("reference", Text),
     ],
     derived: &[Derived::StampWhenTrue { flag: "completed", stamp: "completedAt" }],
 };
@@ -49,18 +66,26 @@ pub static CAMERA: EntityKind = EntityKind {
     path: "cameras",
     table: "cameras",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
+        F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("formatMode", Text),
         F::optional("lensType", Text),
         F::optional("maxZoom", Number),
         F::optional("shootingDistance", Number),
+        F::optional("focalLength", Number),
+        F::optional("hasHeavyTripod", Bool),
+        F::optional("hasMediumTripod", Bool),
         F::optional("hasTripod", Bool),
         F::optional("hasShortTripod", Bool),
         F::optional("hasDolly", Bool),
         F::optional("hasJib", Bool),
+        F::optional("hasSteadicam", Bool),
+        F::optional("hasMagicArm", Bool),
         F::optional("ccuId", Ref("ccu")),
         F::optional("smpteCableLength", Number),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -71,12 +96,16 @@ pub static CCU: EntityKind = EntityKind {
     path: "ccus",
     table: "ccus",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("formatMode", Text),
         F::optional("fiberInput", Text),
         F::optional("referenceInput", Text),
+        F::optional("outputs", Json),
+        F::optional("sortOrder", Integer),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -87,14 +116,39 @@ pub static SOURCE: EntityKind = EntityKind {
     path: "sources",
     table: "sources",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::required("type", Text),
+        F::optional("category", Text),
+        F::optional("formatAssignmentMode", Text),
         F::optional("hRes", Integer),
         F::optional("vRes", Integer),
         F::optional("rate", Number),
         F::optional("standard", Text),
         F::optional("secondaryDevice", Text),
+        F::optional("primaryDevicePort", Text),
+        F::optional("secondaryDevicePort", Text),
         F::optional("blanking", Text),
+        EQUIPMENT_ID,
+        F::optional("note", Text),
+    ],
+    derived: &[],
+};
+
+/// One output of a source (a laptop's HDMI and its USB-C), deleted with its source.
+pub static SOURCE_OUTPUT: EntityKind = EntityKind {
+    name: "source-output",
+    path: "source-outputs",
+    table: "source_outputs",
+    fields: &[
+        DISPLAY_ID,
+        F::required("sourceId", Ref("source")),
+        F::required("connector", Text),
+        F::optional("outputIndex", Integer),
+        F::optional("hRes", Integer),
+        F::optional("vRes", Integer),
+        F::optional("rate", Number),
+        F::optional("standard", Text),
         F::optional("note", Text),
     ],
     derived: &[],
@@ -105,6 +159,7 @@ pub static SEND: EntityKind = EntityKind {
     path: "sends",
     table: "sends",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::required("type", Text),
         F::optional("hRes", Integer),
@@ -113,6 +168,8 @@ pub static SEND: EntityKind = EntityKind {
         F::optional("standard", Text),
         F::optional("secondaryDevice", Text),
         F::optional("output", Text),
+        F::optional("outputConnector", Text),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -123,11 +180,15 @@ pub static CONNECTION: EntityKind = EntityKind {
     path: "connections",
     table: "connections",
     fields: &[
+        DISPLAY_ID,
         F::optional("sourceId", Ref("source")),
+        F::optional("sourceOutputId", Ref("source-output")),
         F::required("destinationType", Text),
         F::optional("destinationId", Uuid),
         F::optional("intermediateType", Text),
         F::optional("intermediateId", Uuid),
+        F::optional("intermediateInput", Text),
+        F::optional("intermediateOutput", Text),
         F::optional("signalPath", Json),
         F::optional("note", Text),
     ],
@@ -139,9 +200,11 @@ pub static CABLE_SNAKE: EntityKind = EntityKind {
     path: "cable-snakes",
     table: "cable_snakes",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -152,6 +215,7 @@ pub static SWITCHER: EntityKind = EntityKind {
     path: "switchers",
     table: "switchers",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("kind", Enum(SWITCHER_KINDS)),
         F::optional("manufacturer", Text),
@@ -159,6 +223,7 @@ pub static SWITCHER: EntityKind = EntityKind {
         F::optional("inputs", Integer),
         F::optional("outputs", Integer),
         F::optional("mes", Integer),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -169,12 +234,23 @@ pub static LED_SCREEN: EntityKind = EntityKind {
     path: "led-screens",
     table: "led_screens",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("hRes", Integer),
         F::optional("vRes", Integer),
         F::optional("rate", Number),
+        F::optional("sortOrder", Integer),
+        // The LED processor driving the wall, from the equipment library.
+        F::optional("processorId", Library("equipment")),
+        // Position from downstage centre, metres (+x stage right, +y upstage).
+        F::optional("posDsXM", Number),
+        F::optional("posDsYM", Number),
+        F::optional("rotationDeg", Number),
+        // {cols, rows, tiles: [...]}: the planner's layout of tiles.
+        F::optional("tileGrid", Json),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -185,10 +261,18 @@ pub static MEDIA_SERVER: EntityKind = EntityKind {
     path: "media-servers",
     table: "media_servers",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
+        // Servers run in pairs: a main and its backup share a pair number.
+        F::optional("pairNumber", Integer),
+        F::optional("isBackup", Bool),
+        F::optional("platform", Text),
+        F::optional("computerType", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("outputs", Integer),
+        F::optional("outputsData", Json),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -199,12 +283,45 @@ pub static PROJECTION_SCREEN: EntityKind = EntityKind {
     path: "projection-screens",
     table: "projection_screens",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("hRes", Integer),
         F::optional("vRes", Integer),
         F::optional("rate", Number),
+        EQUIPMENT_ID,
+        F::optional("note", Text),
+    ],
+    derived: &[],
+};
+
+/// A surface projected onto, placed in the room (metres and degrees).
+pub static PROJECTION_SURFACE: EntityKind = EntityKind {
+    name: "projection-surface",
+    path: "projection-surfaces",
+    table: "projection_surfaces",
+    fields: &[
+        DISPLAY_ID,
+        F::required("name", Text),
+        F::optional("widthM", Number),
+        F::optional("heightM", Number),
+        F::optional("bezelHM", Number),
+        F::optional("bezelVM", Number),
+        F::optional("surfaceType", Enum(SURFACE_TYPES)),
+        F::optional("gainFactor", Number),
+        F::optional("distFloorM", Number),
+        F::optional("posDsXM", Number),
+        F::optional("posDsYM", Number),
+        F::optional("posDsZM", Number),
+        F::optional("rotX", Number),
+        F::optional("rotY", Number),
+        F::optional("rotZ", Number),
+        F::optional("ambientLux", Number),
+        // [{id, label, xM, yM, widthM, heightM}]
+        F::optional("mattes", Json),
+        // [{projectorId, throwDistM, lensId, horizOffsetM, vertOffsetM}]
+        F::optional("projectorAssignments", Json),
         F::optional("note", Text),
     ],
     derived: &[],
@@ -215,10 +332,12 @@ pub static RECORD: EntityKind = EntityKind {
     path: "records",
     table: "records",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("format", Text),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -229,11 +348,13 @@ pub static ROUTER: EntityKind = EntityKind {
     path: "routers",
     table: "routers",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("manufacturer", Text),
         F::optional("model", Text),
         F::optional("inputs", Integer),
         F::optional("outputs", Integer),
+        EQUIPMENT_ID,
         F::optional("note", Text),
     ],
     derived: &[],
@@ -244,10 +365,65 @@ pub static STREAM: EntityKind = EntityKind {
     path: "streams",
     table: "streams",
     fields: &[
+        DISPLAY_ID,
         F::required("name", Text),
         F::optional("platform", Text),
         F::optional("url", Text),
         F::optional("streamKey", Text),
+        EQUIPMENT_ID,
+        F::optional("note", Text),
+    ],
+    derived: &[],
+};
+
+/// One entry of the show's IP plan; an address is used once per production.
+pub static IP_ADDRESS: EntityKind = EntityKind {
+    name: "ip-address",
+    path: "ip-addresses",
+    table: "ip_addresses",
+    fields: &[
+        DISPLAY_ID,
+        F::required("ip", Text).unique(),
+        F::required("deviceName", Text),
+        F::required("category", Text),
+        F::optional("subnet", Text),
+        F::optional("gateway", Text),
+        F::optional("note", Text),
+    ],
+    derived: &[],
+};
+
+/// One physical port of one device in this show ("CCU 1 SDI Out 3").
+pub static DEVICE_PORT: EntityKind = EntityKind {
+    name: "device-port",
+    path: "device-ports",
+    table: "device_ports",
+    fields: &[
+        DISPLAY_ID,
+        // The device (a camera, a CCU, a switcher...) of this production it belongs to.
+        F::required("deviceId", Uuid),
+        // The port of the device's equipment-library item it was made from ("sdi-1").
+        F::optional("specPortId", Text),
+        F::required("portLabel", Text),
+        F::required("ioType", Text),
+        F::required("direction", Enum(PORT_DIRECTIONS)),
+        F::optional("formatId", Library("format")),
+        F::optional("note", Text),
+    ],
+    derived: &[],
+};
+
+/// A cable from an output port to an input port; deleted with either port.
+pub static CABLE: EntityKind = EntityKind {
+    name: "cable",
+    path: "cables",
+    table: "cables",
+    fields: &[
+        DISPLAY_ID,
+        F::required("outputPortId", Ref("device-port")),
+        F::required("inputPortId", Ref("device-port")),
+        F::required("cableType", Text),
+        F::optional("lengthFt", Number),
         F::optional("note", Text),
     ],
     derived: &[],
@@ -260,6 +436,7 @@ pub static PRODUCTION_ENTITIES: &[&EntityKind] = &[
     &CCU,
     &CAMERA,
     &SOURCE,
+    &SOURCE_OUTPUT,
     &SEND,
     &CONNECTION,
     &CABLE_SNAKE,
@@ -267,10 +444,22 @@ pub static PRODUCTION_ENTITIES: &[&EntityKind] = &[
     &LED_SCREEN,
     &MEDIA_SERVER,
     &PROJECTION_SCREEN,
+    &PROJECTION_SURFACE,
     &RECORD,
     &ROUTER,
     &STREAM,
+    &IP_ADDRESS,
+    &DEVICE_PORT,
+    &CABLE,
 ];
+
+/// The global libraries: shared by every production, not versioned per production, no
+/// change stream. Production types point at their items with `Library` fields.
+pub static LIBRARIES: &[&EntityKind] = &[&crate::equipment::EQUIPMENT, &crate::format::FORMAT];
+
+pub fn library(name: &str) -> Option<&'static EntityKind> {
+    LIBRARIES.iter().copied().find(|k| k.name == name)
+}
 
 /// The entity type served under `/api/productions/:pid/<path>`.
 pub fn by_path(path: &str) -> Option<&'static EntityKind> {
@@ -302,6 +491,9 @@ mod tests {
             assert_eq!(by_name(kind.name).map(|k| k.table), Some(kind.table));
             for (_, target) in kind.references() {
                 assert!(by_name(target).is_some(), "{} references unknown {target}", kind.name);
+            }
+            for (_, target) in kind.library_references() {
+                assert!(library(target).is_some(), "{} references unknown library {target}", kind.name);
             }
             for d in kind.derived {
                 let Derived::StampWhenTrue { flag, stamp } = d;

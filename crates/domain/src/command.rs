@@ -45,15 +45,18 @@ pub enum Command {
         production: Uuid,
         user: String,
     },
-    /// The global equipment library (no production, no change log).
-    CreateEquipment {
+    /// A global library: equipment or formats (no production, no change log).
+    CreateLibrary {
+        kind: &'static EntityKind,
         input: CreateInput,
     },
-    UpdateEquipment {
+    UpdateLibrary {
+        kind: &'static EntityKind,
         id: Uuid,
         input: UpdateInput,
     },
-    DeleteEquipment {
+    DeleteLibrary {
+        kind: &'static EntityKind,
         id: Uuid,
     },
     /// Undo the actor's latest step in the production, or redo their latest undone one.
@@ -99,7 +102,7 @@ pub enum Outcome {
     /// A batch: each operation's outcome, in order (errors only in a non-atomic batch).
     Batch(Vec<Result<Outcome, SyncError>>),
     Undone(Undone),
-    /// An equipment-library item as written; `deleted` for a removal.
+    /// A library item as written; `deleted` for a removal.
     Library {
         item: crate::Entity,
         deleted: bool,

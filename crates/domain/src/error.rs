@@ -41,7 +41,7 @@ pub enum SyncError {
     ProductionMismatch { path: Uuid, body: Uuid },
     #[error("{} field(s) changed since version {base}: {}", .conflicts.len(), conflict_fields(.conflicts))]
     Rejected { base: i64, conflicts: Vec<Conflict> },
-    #[error("{field} does not name a {target} of this production")]
+    #[error("{field} does not name an existing {target} (of this production, or of the {target} library)")]
     InvalidReference { field: &'static str, target: &'static str },
     #[error(transparent)]
     Invalid(#[from] ValidationError),
@@ -63,6 +63,12 @@ pub enum SyncError {
     NothingToUndo,
     #[error("nothing of yours to redo in this production (a new write clears what could be redone)")]
     NothingToRedo,
+    #[error("{field} is already taken{}", .value.as_ref().map(|v| format!(": {v:?}")).unwrap_or_default())]
+    Duplicate { field: String, value: Option<String> },
+    #[error("{kind} {id} is still used by a {by}; archive it instead, or change the {by} first")]
+    InUse { kind: &'static str, id: Uuid, by: &'static str },
+    #[error("{what} not found")]
+    SettingNotFound { what: String },
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]

@@ -30,6 +30,9 @@ pub enum FieldType {
     Enum(&'static [&'static str]),
     /// The id of an entity of the named type (its event prefix) in the same production.
     Ref(&'static str),
+    /// The id of an item of a global library (`equipment`, `format`), shared by every
+    /// production. The item cannot be deleted while anything points at it (archive it).
+    Library(&'static str),
 }
 
 impl FieldType {
@@ -45,6 +48,7 @@ impl FieldType {
             FieldType::Json => "any JSON value".into(),
             FieldType::Enum(values) => format!("one of {}", values.join(", ")),
             FieldType::Ref(target) => format!("the id (UUID) of a {target}"),
+            FieldType::Library(target) => format!("the id (UUID) of a {target} library item"),
         }
     }
 }
@@ -66,17 +70,23 @@ pub struct FieldDef {
     pub name: &'static str,
     pub ty: FieldType,
     pub access: Access,
+    /// No two entities of the type (inside one production, for production types) may hold
+    /// the same non-null value. The column has a unique index named `{table}_{column}_key`.
+    pub unique: bool,
 }
 
 impl FieldDef {
     pub const fn required(name: &'static str, ty: FieldType) -> Self {
-        FieldDef { name, ty, access: Access::Required }
+        FieldDef { name, ty, access: Access::Required, unique: false }
     }
     pub const fn optional(name: &'static str, ty: FieldType) -> Self {
-        FieldDef { name, ty, access: Access::Optional }
+        FieldDef { name, ty, access: Access::Optional, unique: false }
     }
     pub const fn server_set(name: &'static str, ty: FieldType) -> Self {
-        FieldDef { name, ty, access: Access::ServerSet }
+        FieldDef { name, ty, access: Access::ServerSet, unique: false }
+    }
+    pub const fn unique(self) -> Self {
+        FieldDef { unique: true, ..self }
     }
 
     pub fn is_required(&self) -> bool {
@@ -204,7 +214,7 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
             }
             Ok(Value::from(d.format(format).map_err(|_| ValueProblem::WrongType)?))
         }
-        FieldType::Uuid | FieldType::Ref(_) => {
+        FieldType::Uuid | FieldType::Ref(_) | FieldType::Library(_) => {
             let s = raw.as_str().ok_or(ValueProblem::WrongType)?;
             let id = Uuid::parse_str(s).map_err(|_| ValueProblem::WrongType)?;
             Ok(Value::from(id.to_string()))

@@ -25,6 +25,8 @@ pub struct EntityKind {
 pub const PRODUCTION: &str = "production";
 /// The global equipment library's type name; it belongs to no production.
 pub const EQUIPMENT: &str = "equipment";
+/// The global library of video formats; it belongs to no production.
+pub const FORMAT: &str = "format";
 
 impl EntityKind {
     pub fn is_production(&self) -> bool {
@@ -33,7 +35,7 @@ impl EntityKind {
 
     /// True for the types that live inside a production (a `production_id` column).
     pub fn owned_by_production(&self) -> bool {
-        !matches!(self.name, PRODUCTION | EQUIPMENT)
+        !matches!(self.name, PRODUCTION | EQUIPMENT | FORMAT)
     }
 
     pub fn field_index(&self, name: &str) -> Option<usize> {
@@ -48,6 +50,14 @@ impl EntityKind {
     pub fn references(&self) -> impl Iterator<Item = (usize, &'static str)> + '_ {
         self.fields.iter().enumerate().filter_map(|(i, f)| match f.ty {
             FieldType::Ref(target) => Some((i, target)),
+            _ => None,
+        })
+    }
+
+    /// Fields that point at a global library item, with the library's name.
+    pub fn library_references(&self) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+        self.fields.iter().enumerate().filter_map(|(i, f)| match f.ty {
+            FieldType::Library(target) => Some((i, target)),
             _ => None,
         })
     }

@@ -170,6 +170,8 @@ pub trait HealthCheck: Send + Sync {
 /// after commit, on the request's task.
 pub trait ChangePublisher: Send + Sync {
     fn publish(&self, events: &[ChangeEvent]);
+    /// A change outside every production (settings): to every connected client.
+    fn announce(&self, event: &str, data: serde_json::Value);
 }
 
 /// A publisher for when nobody listens (tools, tests of the write path alone).
@@ -177,6 +179,7 @@ pub struct NoPublisher;
 
 impl ChangePublisher for NoPublisher {
     fn publish(&self, _events: &[ChangeEvent]) {}
+    fn announce(&self, _event: &str, _data: serde_json::Value) {}
 }
 
 /// Where a page of productions ends: the last item's creation time and id (keyset order).

@@ -32,6 +32,8 @@ pub(crate) enum Outgoing {
     Removed(Uuid),
     /// `presence:changed` or `presence:left` of a joined production.
     Presence(Arc<PresenceDelivery>),
+    /// A change outside every production (settings), sent to every socket.
+    Notice(Arc<ByteString>),
 }
 
 #[derive(Debug)]
@@ -109,6 +111,8 @@ struct RoomEntry {
 struct Inner {
     rooms: Mutex<HashMap<Uuid, RoomEntry>>,
     list: Mutex<Vec<Subscriber>>,
+    /// Every open socket, for `announce`.
+    everyone: Mutex<HashMap<u64, Subscriber>>,
     /// Open sockets per user, for `max_sockets_per_user`.
     sockets: Mutex<HashMap<Arc<str>, usize>>,
     feed: Arc<dyn ChangeFeed>,
@@ -145,6 +149,7 @@ impl Hub {
             inner: Arc::new(Inner {
                 rooms: Mutex::new(HashMap::new()),
                 list: Mutex::new(Vec::new()),
+                everyone: Mutex::new(HashMap::new()),
                 sockets: Mutex::new(HashMap::new()),
                 feed,
                 members,
@@ -256,6 +261,15 @@ impl Hub {
         }
     }
 
+    /// Counts the socket in, for announcements to everyone.
+    pub(crate) fn register(&self, sub: Subscriber) {
+        lock(&self.inner.everyone).insert(sub.id, sub);
+    }
+
+    pub(crate) fn unregister(&self, subscriber: u64) {
+        lock(&self.inner.everyone).remove(&subscriber);
+    }
+
     pub(crate) fn join_list(&self, sub: Subscriber) {
         lock(&self.inner.list).push(sub);
     }
@@ -283,6 +297,12 @@ impl Hub {
 }
 
 impl ChangePublisher for Hub {
+    fn announce(&self, event: &str, data: serde_json::Value) {
+        let shared = Arc::new(crate::protocol::frame(event, data));
+        // A socket whose queue is full is cut off as for any event (it reloads).
+        lock(&self.inner.everyone).retain(|_, s| s.offer(Outgoing::Notice(shared.clone())));
+    }
+
     /// Called on every committed write, so an event nobody listens to costs only two
     /// lookups, not a serialisation. A room that opens right after the lookup misses
     /// nothing: it reads its head seq from the database after it is registered.

@@ -154,6 +154,7 @@ impl Conn {
 
     async fn run(mut self, mut stream: AggregatedMessageStream) {
         tracing::debug!(session = self.me.id, user_id = ?self.user, "socket connected");
+        self.hub.register(self.me.clone());
         let stop = match Box::pin(self.status()).await {
             Ok(()) => self.serve(&mut stream).await,
             Err(stop) => stop,
@@ -377,6 +378,7 @@ impl Conn {
                 Some(Membership::Live { .. }) => self.send(d.frame.clone()).await,
                 _ => Ok(()),
             },
+            Outgoing::Notice(frame) => self.send(ByteString::clone(&frame)).await,
             Outgoing::JoinFailed(f) => {
                 self.rooms.remove(&f.production_id);
                 let error = FrameError { code: f.code, message: f.message };
@@ -512,6 +514,7 @@ impl Conn {
     }
 
     fn leave_all(&mut self) {
+        self.hub.unregister(self.me.id);
         for (production_id, _) in self.rooms.drain() {
             self.hub.leave(production_id, self.me.id);
         }

@@ -13,7 +13,6 @@ use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::PRODUCTION;
 use prodsync_domain::command::{seen, Atomicity, Command, Outcome, Receipt, Seen, StoredResponse};
-use prodsync_domain::equipment::EQUIPMENT;
 use prodsync_domain::ports::{Actor, CommandStore};
 use prodsync_domain::{EntityKind, SyncError};
 use serde_json::Value;
@@ -21,7 +20,7 @@ use uuid::Uuid;
 
 use crate::db_error::DbError;
 use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
-use crate::equipment;
+use crate::library;
 use crate::members::{remove_tx, set_tx};
 use crate::prepared::{stmt, Sql};
 use crate::undo::{record, undo_tx};
@@ -106,15 +105,16 @@ async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> 
         Command::RemoveMember { production, user } => {
             Outcome::Member(remove_tx(conn, *production, user, actor).await?)
         }
-        Command::CreateEquipment { input } => {
-            Outcome::Library { item: equipment::create_tx(conn, input, actor.id()).await?, deleted: false }
-        }
-        Command::UpdateEquipment { id, input } => Outcome::Library {
-            item: equipment::update_tx(conn, *id, input, actor.id()).await?,
+        Command::CreateLibrary { kind, input } => Outcome::Library {
+            item: library::create_tx(conn, kind, input, actor.id()).await?,
             deleted: false,
         },
-        Command::DeleteEquipment { id } => {
-            Outcome::Library { item: equipment::delete_tx(conn, *id).await?, deleted: true }
+        Command::UpdateLibrary { kind, id, input } => Outcome::Library {
+            item: library::update_tx(conn, kind, *id, input, actor.id()).await?,
+            deleted: false,
+        },
+        Command::DeleteLibrary { kind, id } => {
+            Outcome::Library { item: library::delete_tx(conn, kind, *id).await?, deleted: true }
         }
         Command::Undo { production } => undo_tx(conn, *production, actor, false).await?,
         Command::Redo { production } => undo_tx(conn, *production, actor, true).await?,
@@ -140,12 +140,12 @@ fn prepare(command: &mut Command) -> Result<&'static EntityKind, SyncError> {
             Ok(kind)
         }
         Command::Delete { kind, .. } => Ok(kind),
-        Command::CreateEquipment { input } => {
+        Command::CreateLibrary { kind, input } => {
             // The id is fixed once, so a retried transaction creates the same item.
             input.id.get_or_insert_with(Uuid::new_v4);
-            Ok(&EQUIPMENT)
+            Ok(kind)
         }
-        Command::UpdateEquipment { .. } | Command::DeleteEquipment { .. } => Ok(&EQUIPMENT),
+        Command::UpdateLibrary { kind, .. } | Command::DeleteLibrary { kind, .. } => Ok(kind),
         Command::SetMember { .. }
         | Command::RemoveMember { .. }
         | Command::Undo { .. }
@@ -260,9 +260,9 @@ fn production_of(command: &Command) -> Uuid {
         | Command::RemoveMember { production, .. }
         | Command::Undo { production }
         | Command::Redo { production } => *production,
-        Command::CreateEquipment { .. }
-        | Command::UpdateEquipment { .. }
-        | Command::DeleteEquipment { .. } => Uuid::nil(),
+        Command::CreateLibrary { .. } | Command::UpdateLibrary { .. } | Command::DeleteLibrary { .. } => {
+            Uuid::nil()
+        }
     }
 }
 

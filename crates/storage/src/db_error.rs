@@ -2,7 +2,7 @@
 //! reference, a duplicate id) is a 4xx and only a real fault is a 5xx.
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use prodsync_domain::catalog::PRODUCTION_ENTITIES;
+use prodsync_domain::catalog::{LIBRARIES, PRODUCTION_ENTITIES};
 use prodsync_domain::field::FieldType;
 use prodsync_domain::{EntityKind, SyncError};
 
@@ -49,6 +49,9 @@ impl DbError {
             DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info)) => {
                 foreign_key(kind, info.constraint_name().unwrap_or_default())
             }
+            DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+                duplicate(kind, info.constraint_name().unwrap_or_default())
+            }
             DbError::Query(DieselError::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
@@ -73,15 +76,39 @@ fn looks_like_connection_loss(e: &DieselError) -> bool {
 /// `{table}_{column}_fkey` (see the migrations); a missing production is mapped where the
 /// insert knows its id (`entities::production_missing`).
 fn foreign_key(kind: &'static EntityKind, constraint: &str) -> SyncError {
-    let owner =
-        PRODUCTION_ENTITIES.iter().copied().find(|k| constraint.starts_with(&format!("{}_", k.table)));
-    let owner = owner.unwrap_or(kind);
+    let owner = owner(kind, constraint);
     for f in owner.fields {
-        if let FieldType::Ref(target) = f.ty {
+        if let FieldType::Ref(target) | FieldType::Library(target) = f.ty {
             if constraint == format!("{}_{}_fkey", owner.table, f.column()) {
                 return SyncError::InvalidReference { field: f.name, target };
             }
         }
     }
     SyncError::Internal(format!("unexpected foreign-key violation on {constraint}"))
+}
+
+/// A value already held by another entity in a unique field; the index is named
+/// `{table}_{column}_key` (see the migrations).
+fn duplicate(kind: &'static EntityKind, constraint: &str) -> SyncError {
+    let owner = owner(kind, constraint);
+    match owner
+        .fields
+        .iter()
+        .find(|f| f.unique && constraint == format!("{}_{}_key", owner.table, f.column()))
+    {
+        Some(f) => SyncError::Duplicate { field: f.name.into(), value: None },
+        None => SyncError::Internal(format!("unexpected unique violation on {constraint}")),
+    }
+}
+
+/// The type whose table a constraint is on (tables that share a prefix, such as
+/// `sources` and `source_outputs`, are told apart by the longest match).
+fn owner(kind: &'static EntityKind, constraint: &str) -> &'static EntityKind {
+    PRODUCTION_ENTITIES
+        .iter()
+        .chain(LIBRARIES)
+        .copied()
+        .filter(|k| constraint.starts_with(&format!("{}_", k.table)))
+        .max_by_key(|k| k.table.len())
+        .unwrap_or(kind)
 }

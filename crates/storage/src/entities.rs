@@ -319,27 +319,83 @@ pub(crate) async fn delete_tx(
         lock_children(conn, production).await?;
     }
     let (entity, raw) = lock(conn, kind, production, id).await?;
-    let referrers = lock_referrers(conn, kind, production, id).await?;
-    let mut events = clear_references(conn, referrers, production, actor, at).await?;
-    stmt(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
-    let change = Change {
+    let steps = dependents(conn, kind, production, id).await?;
+    let mut events = Vec::new();
+    let mut gone = std::collections::HashSet::new();
+    for step in steps {
+        match step {
+            Step::Clear(r) if !gone.contains(&r.id) => {
+                events.extend(clear_reference(conn, r, production, actor, at).await?);
+            }
+            Step::Delete(r) if gone.insert(r.id) => {
+                let (dependent, _) = lock(conn, r.kind, production, r.id).await?;
+                events.push(remove(conn, dependent, actor, at).await?);
+            }
+            _ => {}
+        }
+    }
+    if kind.is_production() {
+        stmt(&statements(kind).delete).bind::<SqlUuid, _>(id).execute(conn).await?;
+        // Its change log goes with it; the event still reaches open rooms and the
+        // production list, one past the last seq.
+        let seq = raw.get("seq").and_then(Value::as_i64).unwrap_or(0) + 1;
+        events.push(deleted(entity.clone(), actor, at).into_event(seq));
+    } else {
+        events.push(remove(conn, entity.clone(), actor, at).await?);
+    }
+    Ok(Written { entity, events })
+}
+
+fn deleted(entity: Entity, actor: &Actor, at: OffsetDateTime) -> Change {
+    Change {
         action: Action::Deleted,
-        entity: entity.clone(),
+        entity,
         changes: vec![],
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
         cause: actor.cause.map(Cause::as_str),
         at,
-    };
-    if kind.is_production() {
-        // Its change log goes with it; the event still reaches open rooms and the
-        // production list, one past the last seq.
-        let seq = raw.get("seq").and_then(Value::as_i64).unwrap_or(0) + 1;
-        events.push(change.into_event(seq));
-    } else {
-        events.push(changelog::append(conn, change).await?);
     }
-    Ok(Written { entity, events })
+}
+
+/// Deletes one locked entity of a production and logs it.
+async fn remove(
+    conn: &mut AsyncPgConnection,
+    entity: Entity,
+    actor: &Actor,
+    at: OffsetDateTime,
+) -> Result<prodsync_domain::ChangeEvent, DbError> {
+    stmt(&statements(entity.kind).delete).bind::<SqlUuid, _>(entity.id).execute(conn).await?;
+    changelog::append(conn, deleted(entity, actor, at)).await
+}
+
+/// What deleting an entity does to the entities that point at it, deepest first: an
+/// optional reference is cleared (a camera loses its CCU), a required one takes its
+/// owner along (a source's outputs, a port's cables), recursively. Every row involved is
+/// locked here, before the first seq is taken.
+fn dependents<'a>(
+    conn: &'a mut AsyncPgConnection,
+    kind: &'static EntityKind,
+    production: Uuid,
+    id: Uuid,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<Step>, DbError>> + Send + 'a>> {
+    Box::pin(async move {
+        let mut steps = Vec::new();
+        for r in lock_referrers(conn, kind, production, id).await? {
+            if r.kind.fields[r.field].is_required() {
+                steps.extend(dependents(conn, r.kind, production, r.id).await?);
+                steps.push(Step::Delete(r));
+            } else {
+                steps.push(Step::Clear(r));
+            }
+        }
+        Ok(steps)
+    })
+}
+
+enum Step {
+    Clear(Referrer),
+    Delete(Referrer),
 }
 
 async fn lock_children(conn: &mut AsyncPgConnection, production: Uuid) -> Result<(), DbError> {
@@ -376,23 +432,19 @@ async fn lock_referrers(
 
 /// Deleting a CCU leaves its cameras without one: each is a versioned update of its own,
 /// with its own event, so no client keeps a dangling id.
-async fn clear_references(
+async fn clear_reference(
     conn: &mut AsyncPgConnection,
-    referrers: Vec<Referrer>,
+    r: Referrer,
     production: Uuid,
     actor: &Actor,
     at: OffsetDateTime,
 ) -> Result<Vec<prodsync_domain::ChangeEvent>, DbError> {
-    let mut events = Vec::new();
-    for r in referrers {
-        let input = UpdateInput {
-            id: None,
-            production_id: None,
-            base_version: None,
-            on_conflict: Default::default(),
-            patch: Patch(vec![(r.field, Value::Null)]),
-        };
-        events.extend(update_tx(conn, r.kind, production, r.id, &input, actor, at).await?.events);
-    }
-    Ok(events)
+    let input = UpdateInput {
+        id: None,
+        production_id: None,
+        base_version: None,
+        on_conflict: Default::default(),
+        patch: Patch(vec![(r.field, Value::Null)]),
+    };
+    Ok(update_tx(conn, r.kind, production, r.id, &input, actor, at).await?.events)
 }

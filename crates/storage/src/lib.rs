@@ -10,22 +10,24 @@ mod changelog;
 mod commands;
 mod db_error;
 mod entities;
-mod equipment;
 mod feed;
+mod library;
 mod members;
 mod migrate;
 mod pool;
 mod prepared;
 mod retention;
 mod rows;
+mod settings;
 mod sql;
 #[cfg(any(test, feature = "testing"))]
 pub mod test_db;
 mod undo;
 
-pub use equipment::EquipmentStore;
+pub use library::LibraryStore;
 pub use migrate::run_migrations;
 pub use pool::{connect, PoolSettings};
+pub use settings::SettingsStore;
 
 use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::AsyncPgConnection;

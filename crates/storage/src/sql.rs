@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
-use prodsync_domain::equipment::EQUIPMENT;
+use prodsync_domain::catalog::{LIBRARIES, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::EntityKind;
 
 use crate::prepared::Sql;
 
 pub struct KindSql {
-    /// $1 id, $2 scope (production id; the id itself for productions and equipment).
+    /// $1 id, $2 scope (production id; the id itself for productions and library items).
     pub get: Sql,
     pub lock: Sql,
     /// $1 scope. Returns one aggregated array, or no row when the production is unknown.
@@ -28,7 +27,13 @@ pub struct KindSql {
 }
 
 static STATEMENTS: LazyLock<HashMap<&'static str, KindSql>> = LazyLock::new(|| {
-    PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION, &EQUIPMENT]).map(|k| (k.name, build(k))).collect()
+    PRODUCTION_ENTITIES
+        .iter()
+        .chain(LIBRARIES)
+        .copied()
+        .chain([&PRODUCTION])
+        .map(|k| (k.name, build(k)))
+        .collect()
 });
 
 pub fn statements(kind: &EntityKind) -> &'static KindSql {

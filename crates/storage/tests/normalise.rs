@@ -110,6 +110,27 @@ async fn create(
     Ok((e.production_id, e.id))
 }
 
+/// The required fields with plain values: unique text, a target made earlier for a
+/// reference, the first value of an enum.
+fn plain_required(
+    kind: &'static EntityKind,
+    targets: &std::collections::HashMap<&'static str, Uuid>,
+    counter: &std::sync::atomic::AtomicUsize,
+) -> Value {
+    let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let fields = kind.fields.iter().filter(|f| f.is_required()).map(|f| {
+        let v = match f.ty {
+            FieldType::Enum(values) => json!(values[0]),
+            FieldType::Ref(target) => json!(targets[target]),
+            FieldType::Uuid => json!(Uuid::new_v4()),
+            FieldType::Integer | FieldType::Number => json!(1),
+            _ => json!(format!("base {n}")),
+        };
+        (f.name.to_owned(), v)
+    });
+    Value::Object(fields.collect())
+}
+
 fn is_fault(e: &SyncError) -> bool {
     matches!(e, SyncError::Internal(_) | SyncError::Unavailable(_))
 }
@@ -130,6 +151,15 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
         let input = parse_create(&PRODUCTION, &json!({"showName": "Fuzz", "client": "Prop"})).unwrap();
         store.create(&PRODUCTION, None, input, Actor::user("prop")).await.unwrap().entity.id
     });
+    // Required references need something to point at: one of each target, made once.
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    let mut targets: std::collections::HashMap<&'static str, Uuid> = std::collections::HashMap::new();
+    for kind in PRODUCTION_ENTITIES {
+        let body = plain_required(kind, &targets, &counter);
+        let (_, id) =
+            rt.block_on(create(&store, kind, production, parse_create(kind, &body).unwrap())).unwrap();
+        targets.insert(kind.name, id);
+    }
     let config = ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |((k, fields) in body())| {
         let kind = kinds()[k];
@@ -137,11 +167,9 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
             fields.into_iter().map(|(i, v)| (kind.fields[i].name.to_owned(), v)).collect();
         // Give the required fields a plain value when the case left them out, so that
         // most cases reach PostgreSQL rather than stopping at missing_field.
-        for f in kind.fields.iter().filter(|f| f.is_required()) {
-            map.entry(f.name.to_owned()).or_insert_with(|| match f.ty {
-                FieldType::Enum(values) => json!(values[0]),
-                _ => json!("x"),
-            });
+        let plain = plain_required(kind, &targets, &counter);
+        for (name, v) in plain.as_object().unwrap() {
+            map.entry(name.clone()).or_insert_with(|| v.clone());
         }
         let body = Value::Object(map);
         rt.block_on(async {
@@ -160,16 +188,7 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
         })?;
         // The same body as an update of an entity that exists.
         rt.block_on(async {
-            let required: Map<String, Value> = kind
-                .fields
-                .iter()
-                .filter(|f| f.is_required())
-                .map(|f| (f.name.to_owned(), match f.ty {
-                    FieldType::Enum(values) => json!(values[0]),
-                    _ => json!("base"),
-                }))
-                .collect();
-            let base = parse_create(kind, &Value::Object(required)).unwrap();
+            let base = parse_create(kind, &plain_required(kind, &targets, &counter)).unwrap();
             let (scope, id) = create(&store, kind, production, base).await.unwrap();
             if let Ok(input) = parse_update(kind, &body) {
                 if let Err(e) = store.update(kind, scope, id, input, Actor::user("prop")).await {

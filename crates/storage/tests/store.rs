@@ -51,8 +51,37 @@ async fn every_declared_field_has_a_column_of_its_type() {
     .load(&mut conn)
     .await
     .unwrap();
-    for kind in PRODUCTION_ENTITIES.iter().copied().chain([&PRODUCTION]) {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    // Index and constraint names are how a duplicate or a bad reference names its field.
+    let names: Vec<String> = sql_query(
+        "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = 'public' \
+         UNION ALL SELECT conname::text FROM pg_constraint WHERE contype = 'f'",
+    )
+    .load::<Name>(&mut conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .collect();
+    for kind in PRODUCTION_ENTITIES.iter().chain(catalog::LIBRARIES).copied().chain([&PRODUCTION]) {
         for f in kind.fields {
+            if f.unique {
+                let index = format!("{}_{}_key", kind.table, f.column());
+                assert!(
+                    names.contains(&index),
+                    "{}.{} is declared unique but has no index {index}",
+                    kind.table,
+                    f.name
+                );
+            }
+            if matches!(f.ty, FieldType::Ref(_) | FieldType::Library(_)) {
+                let fkey = format!("{}_{}_fkey", kind.table, f.column());
+                assert!(names.contains(&fkey), "{}.{} has no foreign key {fkey}", kind.table, f.name);
+            }
             let col = cols.iter().find(|c| c.table_name == kind.table && c.column_name == f.column());
             let col = col.unwrap_or_else(|| panic!("{}.{} has no column", kind.table, f.column()));
             let expected = match f.ty {
@@ -62,7 +91,7 @@ async fn every_declared_field_has_a_column_of_its_type() {
                 FieldType::Bool => "boolean",
                 FieldType::Timestamp => "timestamp with time zone",
                 FieldType::Date => "date",
-                FieldType::Uuid | FieldType::Ref(_) => "uuid",
+                FieldType::Uuid | FieldType::Ref(_) | FieldType::Library(_) => "uuid",
                 FieldType::Json => "jsonb",
             };
             assert_eq!(col.data_type, expected, "{}.{}", kind.table, f.column());

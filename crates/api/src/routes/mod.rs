@@ -4,30 +4,33 @@ mod activity;
 mod batch;
 mod directory;
 pub(crate) mod entities;
-mod equipment;
 pub(crate) mod feed;
 mod health;
+mod library;
 mod members;
 mod presence;
+mod settings;
 mod undo;
 mod ws;
 
 use actix_web::{web, HttpResponse};
+
+use prodsync_domain::equipment::EQUIPMENT;
+use prodsync_domain::format::FORMAT;
+use prodsync_domain::EntityKind;
 
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health::health)).route("/ws", web::get().to(ws::ws)).service(
         web::scope("/api")
-            .route("/equipment", web::get().to(equipment::list))
-            .route("/equipment", web::post().to(equipment::create))
             .service(
-                web::resource("/equipment/{id}")
-                    .route(web::get().to(equipment::get))
-                    .route(web::put().to(equipment::update))
-                    .route(web::patch().to(equipment::update))
-                    .route(web::delete().to(equipment::delete)),
+                library_scope(&EQUIPMENT)
+                    .route("/{id}/archive", web::post().to(library::archive))
+                    .route("/{id}/unarchive", web::post().to(library::unarchive)),
             )
+            .service(library_scope(&FORMAT))
+            .service(settings::scope())
             .route("/productions", web::get().to(directory::list_productions))
             .route("/productions", web::post().to(entities::create_production))
             .service(
@@ -63,6 +66,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(entities::delete)),
             ),
     );
+}
+
+/// CRUD of one global library under `/api/<path>`; the handlers read the kind from
+/// the scope's data.
+fn library_scope(kind: &'static EntityKind) -> actix_web::Scope {
+    web::scope(&format!("/{}", kind.path))
+        .app_data(web::Data::new(kind))
+        .route("", web::get().to(library::list))
+        .route("", web::post().to(library::create))
+        .service(
+            web::resource("/{id}")
+                .route(web::get().to(library::get))
+                .route(web::put().to(library::update))
+                .route(web::patch().to(library::update))
+                .route(web::delete().to(library::delete)),
+        )
 }
 
 /// Unknown routes answer in the same error shape as everything else.

@@ -1,0 +1,2 @@
+DELETE FROM formats WHERE is_system;
+DELETE FROM equipment WHERE display_id IS NOT NULL;
