@@ -108,18 +108,17 @@ async fn key_value_settings_are_stored_read_and_announced() {
     assert_eq!(all.as_array().unwrap().len(), 1);
     assert_eq!(s.get("/api/settings/values/theme").await.1, put);
 
-    for (path, body, field) in [
-        ("/api/settings/values/a%20b", json!({"value": 1}), "key"),
-        ("/api/settings/values/theme", json!({"category": "ui"}), "value"),
-        ("/api/settings/values/theme", json!({"value": 1, "category": 7}), "category"),
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    for (path, body, status, field) in [
+        ("/api/settings/values/a%20b", json!({"value": 1}), StatusCode::BAD_REQUEST, "key"),
+        ("/api/settings/values/theme", json!({"category": "ui"}), unprocessable, "value"),
+        ("/api/settings/values/theme", json!({"value": 1, "category": 7}), unprocessable, "category"),
     ] {
-        let (status, got) = s.put(path, "ann", &body).await;
-        assert_eq!(
-            (status, got["details"]["field"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
-            "{path} {body}"
-        );
+        let (got_status, got) = s.put(path, "ann", &body).await;
+        assert_eq!((got_status, got["details"]["field"].as_str()), (status, Some(field)), "{path} {body}");
     }
+    let (status, got) = s.get("/api/settings/values/a%2Cb").await;
+    assert_eq!((status, got["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_path")));
     s.ok("DELETE", "/api/settings/values/theme", "ann", None).await;
     assert_eq!(ws.expect_event("settings:deleted").await["key"], "theme");
     assert_eq!(s.get("/api/settings/values/theme").await.0, StatusCode::NOT_FOUND);

@@ -28,6 +28,14 @@ pub fn scope() -> actix_web::Scope {
         .route("/{list}/{value}", web::delete().to(remove))
 }
 
+/// A key is a path segment: one that does not fit is a malformed path (400).
+fn key(raw: &str) -> Result<(), ApiError> {
+    check_key(raw).map_err(|e| {
+        let message = e.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+        ApiError::bad_request("invalid_path", message).with_details(json!({"field": "key"}))
+    })
+}
+
 fn lookup(path: &str) -> Result<Lookup, ApiError> {
     Lookup::from_path(path).ok_or_else(|| {
         let names: Vec<&str> = Lookup::ALL.iter().map(|l| l.path()).collect();
@@ -126,7 +134,7 @@ async fn get_value(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     authorize_global(&caller, GlobalOperation::ReadLibrary)?;
-    check_key(&path)?;
+    key(&path)?;
     Ok(HttpResponse::Ok().json(state.settings.get(&path).await?))
 }
 
@@ -137,7 +145,7 @@ async fn put_value(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     authorize_global(&caller, GlobalOperation::ChangeLibrary)?;
-    check_key(&path)?;
+    key(&path)?;
     let value = body.get("value").unwrap_or(&Value::Null);
     check_value(value)?;
     let category = match body.get("category") {
@@ -163,7 +171,7 @@ async fn delete_value(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     authorize_global(&caller, GlobalOperation::ChangeLibrary)?;
-    check_key(&path)?;
+    key(&path)?;
     state.settings.delete(&path).await?;
     state.publisher.announce("settings:deleted", json!({"key": path.as_str()}));
     Ok(HttpResponse::Ok().json(json!({"key": path.as_str(), "deleted": true})))
