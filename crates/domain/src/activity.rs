@@ -72,7 +72,8 @@ pub struct ActivityPage {
 }
 
 /// What people call an entity: its `name`, a checklist item's `title`, a production's
-/// `showName`, a membership's user.
+/// `showName`, a membership's user; failing those (ports, cables, IP addresses, source
+/// outputs have no name), its display id, or what it is about.
 pub fn entity_name(entity_type: &str, data: &Value) -> Option<String> {
     let key = match entity_type {
         "checklist-item" => "title",
@@ -80,7 +81,14 @@ pub fn entity_name(entity_type: &str, data: &Value) -> Option<String> {
         "member" => "userId",
         _ => "name",
     };
-    data.get(key).and_then(Value::as_str).map(str::to_owned)
+    let fallback = match entity_type {
+        "ip-address" => "ip",
+        "device-port" => "portLabel",
+        "source-output" => "connector",
+        "cable" => "cableType",
+        _ => key,
+    };
+    [key, "displayId", fallback].iter().find_map(|k| data.get(*k).and_then(Value::as_str)).map(str::to_owned)
 }
 
 pub fn item(e: LogEntry) -> ActivityItem {
@@ -142,6 +150,10 @@ mod tests {
             ("camera", json!({"name": "Cam 1"}), Some("Cam 1")),
             ("checklist-item", json!({"title": "Book crew", "name": "x"}), Some("Book crew")),
             ("production", json!({"showName": "Gala"}), Some("Gala")),
+            ("cable", json!({"displayId": "CBL 4", "cableType": "SDI"}), Some("CBL 4")),
+            ("cable", json!({"displayId": null, "cableType": "SDI"}), Some("SDI")),
+            ("ip-address", json!({"ip": "10.0.0.1"}), Some("10.0.0.1")),
+            ("device-port", json!({"portLabel": "SDI Out 1"}), Some("SDI Out 1")),
             ("member", json!({"userId": "bob"}), Some("bob")),
             ("camera", json!({}), None),
         ];
