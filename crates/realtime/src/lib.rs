@@ -8,6 +8,7 @@
 //! slowing the room.
 
 mod hub;
+mod link;
 mod presence;
 mod protocol;
 mod room;
@@ -16,6 +17,7 @@ mod session;
 mod settings;
 
 pub use hub::{Hub, HubStats};
+pub use link::{attach, FromCore, ToCore, TooManySockets, VirtualSocket};
 pub use protocol::{close_codes, ClientFrame};
 pub use session::upgrade;
 pub use settings::RealtimeSettings;

@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
 use bytestring::ByteString;
 use prodsync_domain::access::{
     decide, list_shows, needs_membership, Identity, ListEvent, Operation, Verdict,
@@ -17,6 +16,7 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 use uuid::Uuid;
 
 use crate::hub::{Hub, JoinAnswer, Outgoing, Subscriber};
+use crate::link::{Inbound, Link, Source, WsLink};
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
@@ -59,17 +59,28 @@ pub fn upgrade(
     };
     let stream =
         stream.max_frame_size(CODEC_LIMIT).aggregate_continuations().max_continuation_size(CODEC_LIMIT);
+    spawn(hub, WsLink(session), stream, who, user);
+    Ok(response)
+}
+
+/// Runs one session over any link until it ends, counting it while it lives.
+pub(crate) fn spawn<L: Link + 'static, S: Source + 'static>(
+    hub: &Hub,
+    link: L,
+    mut source: S,
+    who: Identity,
+    user: Option<Arc<str>>,
+) {
     let hub = hub.clone();
     let task = async move {
         hub.connected();
-        Conn::new(hub.clone(), session, who, user.clone()).run(stream).await;
+        Conn::new(hub.clone(), link, who, user.clone()).run(&mut source).await;
         hub.disconnected();
         if let Some(u) = &user {
             hub.release(u);
         }
     };
     actix_web::rt::spawn(task);
-    Ok(response)
 }
 
 /// What a socket may do in a while: `burst` at once, then `per_second` (a token bucket).
@@ -122,9 +133,9 @@ enum Stop {
     TooBig,
 }
 
-struct Conn {
+struct Conn<L: Link> {
     hub: Hub,
-    session: Session,
+    link: L,
     who: Identity,
     user: Option<Arc<str>>,
     me: Subscriber,
@@ -139,8 +150,8 @@ struct Conn {
     moves: Budget,
 }
 
-impl Conn {
-    fn new(hub: Hub, session: Session, who: Identity, user: Option<Arc<str>>) -> Conn {
+impl<L: Link> Conn<L> {
+    fn new(hub: Hub, link: L, who: Identity, user: Option<Arc<str>>) -> Conn<L> {
         let settings = hub.settings();
         let (tx, rx) = mpsc::channel(settings.send_queue.max(1));
         let joins = Budget::new(settings.join_burst, settings.joins_per_second);
@@ -149,14 +160,14 @@ impl Conn {
         let me =
             Subscriber { id: hub.next_id(), user: user.clone(), name, tx, overflow: Arc::new(Notify::new()) };
         let visible = needs_membership(&who).then(HashSet::new);
-        Conn { hub, session, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins, moves }
+        Conn { hub, link, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins, moves }
     }
 
-    async fn run(mut self, mut stream: AggregatedMessageStream) {
+    async fn run(mut self, stream: &mut impl Source) {
         tracing::debug!(session = self.me.id, user_id = ?self.user, "socket connected");
         self.hub.register(self.me.clone());
         let stop = match Box::pin(self.status()).await {
-            Ok(()) => self.serve(&mut stream).await,
+            Ok(()) => self.serve(stream).await,
             Err(stop) => stop,
         };
         let close = match stop {
@@ -173,12 +184,11 @@ impl Conn {
         self.leave_all();
         let Some((code, reason)) = close else { return };
         tracing::warn!(session = self.me.id, user_id = ?self.user, code, %reason, "closing socket");
-        let close = CloseReason { code: CloseCode::Other(code), description: Some(reason) };
         let grace = self.hub.settings().close_grace;
-        let _ = Box::pin(tokio::time::timeout(grace, self.session.close(Some(close)))).await;
+        let _ = Box::pin(tokio::time::timeout(grace, self.link.close(code, reason))).await;
     }
 
-    async fn serve(&mut self, stream: &mut AggregatedMessageStream) -> Stop {
+    async fn serve(&mut self, stream: &mut impl Source) -> Stop {
         let settings = self.hub.settings().clone();
         let mut ping = interval(settings.ping_interval);
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -189,14 +199,10 @@ impl Conn {
                 biased;
                 _ = overflow.notified() => Err(Stop::TooSlow),
                 msg = stream.recv() => match msg {
-                    Some(Ok(msg)) => {
+                    Some(Inbound::TooBig) => Err(Stop::TooBig),
+                    Some(msg) => {
                         last_heard = Instant::now();
                         self.on_message(msg).await
-                    }
-                    Some(Err(e)) if is_too_big(&e) => Err(Stop::TooBig),
-                    Some(Err(e)) => {
-                        tracing::debug!(session = self.me.id, error = %e, "protocol error; dropping socket");
-                        Err(Stop::Gone)
                     }
                     None => Err(Stop::Gone),
                 },
@@ -208,7 +214,7 @@ impl Conn {
                     if last_heard.elapsed() > settings.client_timeout {
                         Err(Stop::Silent)
                     } else {
-                        self.session.ping(b"").await.map_err(|_| Stop::Gone)
+                        self.link.ping().await.map_err(|_| Stop::Gone)
                     }
                 }
             };
@@ -224,7 +230,7 @@ impl Conn {
         tokio::select! {
             biased;
             _ = overflow.notified() => Err(Stop::TooSlow),
-            sent = self.session.text(text) => sent.map_err(|_| Stop::Gone),
+            sent = self.link.text(text) => sent.map_err(|_| Stop::Gone),
         }
     }
 
@@ -239,9 +245,9 @@ impl Conn {
         self.send(frame("connection-status", data)).await
     }
 
-    async fn on_message(&mut self, msg: AggregatedMessage) -> Result<(), Stop> {
+    async fn on_message(&mut self, msg: Inbound) -> Result<(), Stop> {
         match msg {
-            AggregatedMessage::Text(text) if text.len() > self.hub.settings().max_frame_bytes => {
+            Inbound::Text(text) if text.len() > self.hub.settings().max_frame_bytes => {
                 let limit = self.hub.settings().max_frame_bytes;
                 let e = FrameError {
                     code: "frame_too_large",
@@ -249,17 +255,17 @@ impl Conn {
                 };
                 self.send(error_frame(&e, None)).await
             }
-            AggregatedMessage::Text(text) => match protocol::parse(&text) {
+            Inbound::Text(text) => match protocol::parse(&text) {
                 Ok(f) => Box::pin(self.on_frame(f)).await,
                 Err(e) => self.send(error_frame(&e, None)).await,
             },
-            AggregatedMessage::Binary(_) => {
+            Inbound::Binary => {
                 let e = FrameError { code: "binary_not_supported", message: "send JSON text frames".into() };
                 self.send(error_frame(&e, None)).await
             }
-            AggregatedMessage::Ping(bytes) => self.session.pong(&bytes).await.map_err(|_| Stop::Gone),
-            AggregatedMessage::Pong(_) => Ok(()),
-            AggregatedMessage::Close(_) => Err(Stop::Gone),
+            Inbound::Ping(bytes) => self.link.pong(bytes).await.map_err(|_| Stop::Gone),
+            Inbound::Alive => Ok(()),
+            Inbound::Close | Inbound::TooBig => Err(Stop::Gone),
         }
     }
 
@@ -536,13 +542,5 @@ impl Conn {
         let mut reason = format!("too slow: resync from your last seq (last sent {})", seqs.join(","));
         reason.truncate(120);
         reason
-    }
-}
-
-fn is_too_big(e: &ProtocolError) -> bool {
-    match e {
-        ProtocolError::Overflow => true,
-        ProtocolError::Io(io) => io.to_string().contains("maximum continuation size"),
-        _ => false,
     }
 }
