@@ -177,6 +177,22 @@ pub fn mint(
         .map_err(|e| e.to_string())
 }
 
+/// The compatibility layer asks the same authenticator.
+impl prodsync_compat::Identify for Authenticator {
+    fn identify(
+        &self,
+        bearer: Option<&str>,
+        user_id: Option<&str>,
+        user_name: Option<&str>,
+    ) -> Result<Identity, String> {
+        Authenticator::identify(self, &Credentials { bearer, user_id, user_name }).map_err(|e| e.to_string())
+    }
+
+    fn requires_token(&self) -> bool {
+        self.mode() == AuthMode::Jwt
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,8 @@ use crate::{openapi, request_id};
 /// Everything the server runs on, built from settings.
 pub struct Services {
     pub state: AppState,
+    /// The original app's REST shapes and Socket.IO (docs/compat.md).
+    pub compat: prodsync_compat::CompatState,
     pub store: PgStore,
     pub hub: Hub,
 }
@@ -49,7 +51,17 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         library: LibraryStore::new(store.clone()),
         settings: SettingsStore::new(store.clone()),
     };
-    Ok(Services { state, store, hub })
+    let compat = prodsync_compat::CompatState::new(
+        state.entities.clone(),
+        state.commands.clone(),
+        state.members.clone(),
+        state.publisher.clone(),
+        state.library.clone(),
+        state.settings.clone(),
+        hub.clone(),
+        state.auth.clone(),
+    );
+    Ok(Services { state, compat, store, hub })
 }
 
 /// The HTTP server on an already bound listener (tests bind port 0).
@@ -58,12 +70,13 @@ pub fn http_server(
     listener: TcpListener,
     settings: &Settings,
 ) -> std::io::Result<Server> {
-    let (state, hub) = (services.state.clone(), services.hub.clone());
+    let (state, hub, compat) = (services.state.clone(), services.hub.clone(), services.compat.clone());
     let origins = settings.cors_origins.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(hub.clone()))
+            .app_data(web::Data::new(compat.clone()))
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
@@ -72,6 +85,7 @@ pub fn http_server(
             // Before the /api scope, which would otherwise take these paths.
             .service(openapi::swagger())
             .route("/api/docs", web::get().to(openapi::docs_redirect))
+            .configure(prodsync_compat::configure)
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
     })

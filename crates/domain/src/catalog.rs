@@ -23,6 +23,8 @@ pub static PRODUCTION: EntityKind = EntityKind {
     path: "productions",
     table: "productions",
     fields: &[
+        // The original app's id for the show (`prod_<ms>_<random>`), unique across productions.
+        F::optional("displayId", Text).unique(),
         F::required("showName", Text),
         F::required("client", Text),
         F::optional("venue", Text),

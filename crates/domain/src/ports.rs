@@ -113,6 +113,10 @@ pub trait EntityStore: Send + Sync {
         actor: Actor,
     ) -> Result<Written, SyncError>;
     async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError>;
+
+    /// An entity by its id alone, whatever its production (for clients that address
+    /// entities without their production, such as the original app's REST routes).
+    async fn find(&self, kind: &'static EntityKind, id: Uuid) -> Result<Entity, SyncError>;
     /// `production` is `None` only when listing productions.
     async fn list(
         &self,

@@ -120,6 +120,22 @@ impl EntityStore for PgStore {
         run.await.map_err(|e| e.into_sync(kind))
     }
 
+    async fn find(&self, kind: &'static EntityKind, id: Uuid) -> Result<Entity, SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            let row = stmt(&statements(kind).find)
+                .bind::<SqlUuid, _>(id)
+                .get_result::<RowJson>(&mut conn)
+                .await
+                .optional()?;
+            match row {
+                Some(r) => decode(kind, &r.row),
+                None => Err(SyncError::NotFound { kind: kind.name, id }.into()),
+            }
+        };
+        run.await.map_err(|e| e.into_sync(kind))
+    }
+
     async fn list(
         &self,
         kind: &'static EntityKind,

@@ -12,6 +12,8 @@ use crate::prepared::Sql;
 pub struct KindSql {
     /// $1 id, $2 scope (production id; the id itself for productions and library items).
     pub get: Sql,
+    /// $1 id, whatever the scope.
+    pub find: Sql,
     pub lock: Sql,
     /// $1 scope. Returns one aggregated array, or no row when the production is unknown.
     pub list: Sql,
@@ -66,6 +68,7 @@ fn build(kind: &EntityKind) -> KindSql {
     let r_cols: Vec<String> = written.iter().map(|c| format!("r.{c}")).collect();
     KindSql {
         get: Sql::new(format!("SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2")),
+        find: Sql::new(format!("SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1")),
         lock: Sql::new(format!(
             "SELECT to_jsonb(t) AS row FROM {table} t WHERE t.id = $1 AND t.{scope} = $2 FOR UPDATE"
         )),

@@ -1,0 +1,456 @@
+//! One Socket.IO client: speaks Socket.IO over its Engine.IO session, and drives a
+//! virtual socket of the core with `/ws` frames, translating both ways. Everything a
+//! `/ws` client is promised (access checks, seq order, no gaps, presence, cut-off of a
+//! slow client) it gets from the core; here are only names and shapes.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use prodsync_domain::access::Identity;
+use prodsync_domain::catalog::{self, PRODUCTION};
+use prodsync_domain::EntityKind;
+use prodsync_realtime::{attach, FromCore, ToCore, VirtualSocket};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tokio::time::{interval, Instant, MissedTickBehavior};
+use uuid::Uuid;
+
+use crate::engineio::Packet as Eio;
+use crate::ids::{production_original, production_uuid};
+use crate::server::{Handle, PING_INTERVAL, PING_TIMEOUT};
+use crate::shapes::{self, to_original, Labels};
+use crate::socketio::{Kind, Packet as Sio};
+use crate::CompatState;
+
+struct Bridge {
+    state: CompatState,
+    sid: String,
+    handle: Arc<Handle>,
+    /// The Socket.IO namespace the client connected to (the original app connects to
+    /// whatever path its API URL has, such as `/compat`: every namespace is the same here).
+    namespace: Option<String>,
+    who: Option<Identity>,
+    core: Option<VirtualSocket>,
+    /// Joined productions: our id -> the original's id.
+    joined: HashMap<Uuid, String>,
+    in_list: bool,
+    /// Who is present per production, as `presence:update` lists them.
+    presence: HashMap<Uuid, Vec<Value>>,
+    /// The last production event seq delivered, so one that arrives by both the list and
+    /// the room is delivered once.
+    last_production_seq: HashMap<Uuid, i64>,
+    /// Acks a client asked for on a join, sent once the core says the join is live (so
+    /// `await socket.emitWithAck("production:join", …)` means "from here on, nothing is
+    /// missed").
+    pending_acks: Vec<(Pending, String, u64)>,
+}
+
+/// What a deferred ack waits for.
+#[derive(PartialEq)]
+enum Pending {
+    Production(Uuid),
+    List,
+}
+
+/// Why a session ends.
+enum End {
+    Client,
+    Timeout,
+    Core,
+}
+
+pub(crate) async fn run(
+    state: CompatState,
+    sid: String,
+    who: Option<Identity>,
+    handle: Arc<Handle>,
+    mut from_client: mpsc::Receiver<Eio>,
+) {
+    let mut b = Bridge {
+        state,
+        sid,
+        handle,
+        namespace: None,
+        who,
+        core: None,
+        joined: HashMap::new(),
+        in_list: false,
+        presence: HashMap::new(),
+        last_production_seq: HashMap::new(),
+        pending_acks: Vec::new(),
+    };
+    let mut ping = interval(PING_INTERVAL);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    ping.tick().await;
+    let mut awaiting_pong: Option<Instant> = None;
+    let end = loop {
+        let core = async {
+            match b.core.as_mut() {
+                Some(c) => c.from_core.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            packet = from_client.recv() => match packet {
+                None | Some(Eio::Close) => break End::Client,
+                Some(Eio::Pong(_)) => {
+                    awaiting_pong = None;
+                    if let Some(c) = &b.core {
+                        let _ = c.to_core.send(ToCore::Alive).await;
+                    }
+                }
+                Some(Eio::Message(text)) => {
+                    if !b.on_client(&text).await {
+                        break End::Client;
+                    }
+                }
+                Some(Eio::Ping(data)) => b.send_eio(Eio::Pong(data)),
+                Some(_) => {}
+            },
+            out = core => match out {
+                Some(FromCore::Frame(frame)) => b.on_core(&frame).await,
+                Some(FromCore::Closed { code, reason }) => {
+                    tracing::info!(sid = %b.sid, code, %reason, "the core closed a socket.io client");
+                    break End::Core;
+                }
+                None => break End::Core,
+            },
+            _ = ping.tick() => {
+                if b.handle.closed.load(Ordering::Relaxed) {
+                    break End::Client;
+                }
+                if awaiting_pong.is_some_and(|at| at.elapsed() > PING_TIMEOUT) {
+                    break End::Timeout;
+                }
+                if awaiting_pong.is_none() {
+                    awaiting_pong = Some(Instant::now());
+                }
+                b.send_eio(Eio::Ping(String::new()));
+            }
+        }
+    };
+    if matches!(end, End::Timeout | End::Core) {
+        b.send_eio(Eio::Close);
+    }
+    b.state.sockets.remove(&b.sid);
+    b.handle.close();
+    tracing::debug!(sid = %b.sid, "socket.io session closed");
+}
+
+impl Bridge {
+    fn send_eio(&self, p: Eio) {
+        if self.handle.push.try_send(p.encode()).is_err() {
+            // Too far behind: the client reconnects and catches up from REST.
+            self.handle.close();
+        }
+    }
+
+    fn emit(&self, event: &str, data: Value) {
+        let ns = self.namespace.as_deref().unwrap_or("/");
+        self.send_eio(Eio::Message(Sio::event(ns, event, data).encode()));
+    }
+
+    /// Handles one Socket.IO packet; `false` ends the session.
+    async fn on_client(&mut self, text: &str) -> bool {
+        let packet = match Sio::decode(text) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::debug!(sid = %self.sid, error = %e, "bad socket.io packet");
+                return false;
+            }
+        };
+        match packet.kind {
+            Kind::Connect => self.on_connect(&packet),
+            Kind::Disconnect => return false,
+            Kind::Event => {
+                let Some((name, data)) = packet.event_parts() else { return true };
+                let (name, data) = (name.to_owned(), data.clone());
+                let wait = self.on_event(&name, &data).await;
+                if let Some(id) = packet.ack {
+                    match wait {
+                        Some(pending) => self.pending_acks.push((pending, packet.namespace.clone(), id)),
+                        None => self.ack(&packet.namespace, id, json!({"ok": true})),
+                    }
+                }
+            }
+            Kind::Ack | Kind::ConnectError => {}
+        }
+        true
+    }
+
+    fn on_connect(&mut self, packet: &Sio) {
+        // A token may also come in the connect packet's auth payload.
+        let token = packet.data.as_ref().and_then(|d| d.get("token")).and_then(Value::as_str);
+        if let Some(t) = token {
+            match self.state.identify.identify(Some(t), None, None) {
+                Ok(who) => self.who = Some(who),
+                Err(e) => return self.refuse(&packet.namespace, &e),
+            }
+        }
+        if self.state.identify.requires_token() && self.who.is_none() {
+            return self.refuse(&packet.namespace, "a token is required");
+        }
+        self.namespace = Some(packet.namespace.clone());
+        let reply = Sio {
+            kind: Kind::Connect,
+            namespace: packet.namespace.clone(),
+            ack: None,
+            data: Some(json!({"sid": self.sid})),
+        };
+        self.send_eio(Eio::Message(reply.encode()));
+    }
+
+    fn ack(&self, namespace: &str, id: u64, answer: Value) {
+        let ack =
+            Sio { kind: Kind::Ack, namespace: namespace.into(), ack: Some(id), data: Some(json!([answer])) };
+        self.send_eio(Eio::Message(ack.encode()));
+    }
+
+    /// Sends the acks that waited for this.
+    fn settle(&mut self, done: &Pending, answer: Value) {
+        let (ready, waiting): (Vec<_>, Vec<_>) = self.pending_acks.drain(..).partition(|(p, _, _)| p == done);
+        self.pending_acks = waiting;
+        for (_, namespace, id) in ready {
+            self.ack(&namespace, id, answer.clone());
+        }
+    }
+
+    fn refuse(&self, namespace: &str, message: &str) {
+        let p = Sio {
+            kind: Kind::ConnectError,
+            namespace: namespace.into(),
+            ack: None,
+            data: Some(json!({"message": message})),
+        };
+        self.send_eio(Eio::Message(p.encode()));
+    }
+
+    /// The virtual socket, opened on first need with the caller's identity (in `none`
+    /// mode, the user the original app names in its join).
+    async fn core(&mut self, data: &Value) -> Option<&VirtualSocket> {
+        if self.core.is_none() {
+            let who = match &self.who {
+                Some(w) => w.clone(),
+                None => {
+                    let text = |k: &str| data.get(k).and_then(Value::as_str).map(str::to_owned);
+                    let who = self
+                        .state
+                        .identify
+                        .identify(None, text("userId").as_deref(), text("userName").as_deref())
+                        .ok()?;
+                    self.who = Some(who.clone());
+                    who
+                }
+            };
+            match attach(&self.state.hub, who) {
+                Ok(socket) => self.core = Some(socket),
+                Err(e) => {
+                    self.emit(
+                        "error",
+                        json!({"message": format!("at most {} open sockets per user", e.limit)}),
+                    );
+                    return None;
+                }
+            }
+        }
+        self.core.as_ref()
+    }
+
+    async fn send_core(&mut self, data: &Value, event: &str, payload: Value) {
+        let frame = json!({"event": event, "data": payload}).to_string();
+        if let Some(core) = self.core(data).await {
+            let _ = core.to_core.send(ToCore::Frame(frame)).await;
+        }
+    }
+
+    /// Handles an event; a join answers what its ack must wait for.
+    async fn on_event(&mut self, name: &str, data: &Value) -> Option<Pending> {
+        let original = data.get("productionId").and_then(Value::as_str).map(str::to_owned);
+        match (name, original) {
+            ("production:join", Some(pid)) => {
+                let id = production_uuid(&pid);
+                if self.joined.insert(id, pid).is_none() {
+                    self.state.sockets.enter(id, &self.sid, self.handle.push.clone());
+                    self.send_core(data, "join-production", json!({"productionId": id, "since": null})).await;
+                    return Some(Pending::Production(id));
+                }
+            }
+            ("production:leave", Some(pid)) => {
+                let id = production_uuid(&pid);
+                if self.joined.remove(&id).is_some() {
+                    self.state.sockets.exit(id, &self.sid);
+                    self.presence.remove(&id);
+                    self.send_core(data, "leave-production", json!({"productionId": id})).await;
+                }
+            }
+            ("production-list:join", _) => {
+                self.in_list = true;
+                self.send_core(data, "join-production-list", json!({})).await;
+                return Some(Pending::List);
+            }
+            ("production-list:leave", _) => {
+                self.in_list = false;
+                self.send_core(data, "leave-production-list", json!({})).await;
+            }
+            ("production:change", Some(pid)) => self.relay(&pid, data),
+            _ => tracing::debug!(sid = %self.sid, event = name, "ignored socket.io event"),
+        }
+        None
+    }
+
+    /// The original's `production:change`: passed as is to the other Socket.IO clients
+    /// in the production (it is not stored: the app uses it for transient hints).
+    fn relay(&self, pid: &str, data: &Value) {
+        let id = production_uuid(pid);
+        if !self.joined.contains_key(&id) {
+            return;
+        }
+        let user = self.who.as_ref();
+        let payload = json!({
+            "userId": data.get("userId").cloned().or_else(|| user.and_then(|w| w.user_id.clone()).map(Value::from)),
+            "userName": user.and_then(|w| w.name.clone()),
+            "changeType": data.get("changeType"),
+            "data": data.get("data"),
+        });
+        let ns = self.namespace.as_deref().unwrap_or("/");
+        let packet = Eio::Message(Sio::event(ns, "production:change", payload).encode()).encode();
+        for other in self.state.sockets.others(id, &self.sid) {
+            let _ = other.try_send(packet.clone());
+        }
+    }
+
+    async fn on_core(&mut self, frame: &str) {
+        let Ok(f) = serde_json::from_str::<Value>(frame) else { return };
+        let (Some(event), data) = (f["event"].as_str(), &f["data"]) else { return };
+        let production = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok());
+        match (event, production) {
+            ("joined", Some(id)) => self.settle(&Pending::Production(id), json!({"ok": true})),
+            ("joined-production-list", _) => self.settle(&Pending::List, json!({"ok": true})),
+            // A join the core refused (no such production, not a member): the original's
+            // client has no event for it; an ack, if asked for, says so.
+            ("error" | "resync-required", Some(id)) => {
+                if self.joined.remove(&id).is_some() {
+                    self.state.sockets.exit(id, &self.sid);
+                    tracing::info!(sid = %self.sid, production = %id, error = %data["error"], "socket.io join refused");
+                }
+                self.settle(&Pending::Production(id), json!({"ok": false, "error": data["error"]}));
+            }
+            _ => self.on_frame(event, data).await,
+        }
+    }
+
+    async fn on_frame(&mut self, event: &str, data: &Value) {
+        match event {
+            "presence:state" | "presence:changed" | "presence:left" => self.on_presence(event, data),
+            e if e.starts_with("settings:") => self.emit(e, data.clone()),
+            e if e.starts_with("production:") => self.on_production(e, data).await,
+            e => {
+                let Some((kind, action)) = e.rsplit_once(':') else { return };
+                if let Some(kind) = catalog::by_name(kind) {
+                    self.on_entity(kind, action, data).await;
+                }
+            }
+        }
+    }
+
+    fn on_presence(&mut self, event: &str, data: &Value) {
+        let Some(id) = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
+        let users = self.presence.entry(id).or_default();
+        let entry =
+            |u: &Value| json!({"userId": u["userId"], "userName": u["userName"], "socketId": u["userId"]});
+        match event {
+            "presence:state" => {
+                *users = data["users"].as_array().map(|a| a.iter().map(entry).collect()).unwrap_or_default()
+            }
+            "presence:changed" => {
+                let u = entry(&data["user"]);
+                users.retain(|x| x["userId"] != u["userId"]);
+                users.push(u);
+            }
+            _ => users.retain(|x| x["userId"] != data["userId"]),
+        }
+        let list = Value::Array(users.clone());
+        self.emit("presence:update", list);
+    }
+
+    fn original_id(&self, id: Uuid, production: &Value) -> String {
+        self.joined
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| production_original(id, production.get("displayId").and_then(Value::as_str)))
+    }
+
+    async fn on_production(&mut self, event: &str, data: &Value) {
+        let Some(id) = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
+        let seq = data["seq"].as_i64().unwrap_or(0);
+        if self.last_production_seq.get(&id).is_some_and(|s| *s >= seq) {
+            return;
+        }
+        self.last_production_seq.insert(id, seq);
+        let entity = &data["data"];
+        let pid = self.original_id(id, entity);
+        let production = to_original(&PRODUCTION, entity, &pid, &Labels::new());
+        let who = json!(data["userId"]);
+        match event {
+            "production:created" => self.emit(
+                "production:created",
+                json!({"production": production, "userId": who, "userName": who}),
+            ),
+            "production:updated" if self.joined.contains_key(&id) => {
+                self.emit("production:updated", production)
+            }
+            "production:updated" => self.emit(
+                "production:updated",
+                json!({"production": production, "userId": who, "userName": who}),
+            ),
+            "production:deleted" => self.emit("production:deleted", json!({"productionId": pid})),
+            _ => {}
+        }
+    }
+
+    async fn on_entity(&mut self, kind: &'static EntityKind, action: &str, data: &Value) {
+        let Some(id) = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
+        let Some(pid) = self.joined.get(&id).cloned() else { return };
+        let entity = &data["data"];
+        let Some(entity_type) = shapes::entity_type(kind, entity) else { return };
+        let user = data["userId"].clone();
+        let user_name =
+            data.get("userName").cloned().filter(|v| !v.is_null()).unwrap_or_else(|| user.clone());
+        let uuid = entity["id"].clone();
+        match action {
+            "created" | "updated" => {
+                let labels = self.labels(kind, id, entity).await;
+                let mut payload = json!({"entityType": entity_type, "entity": to_original(kind, entity, &pid, &labels),
+                    "userId": user, "userName": user_name});
+                if action == "updated" {
+                    let changed = data["changedFields"].as_array().cloned().unwrap_or_default();
+                    payload["changes"] = shapes::changes(kind, &changed, &data["previous"], entity);
+                }
+                self.emit(&format!("entity:{action}"), payload);
+            }
+            "deleted" => self.emit(
+                "entity:deleted",
+                json!({"entityType": entity_type, "entityId": uuid, "userId": user, "userName": user_name}),
+            ),
+            _ => {}
+        }
+    }
+
+    /// Display ids of what this entity references, for the original's `ccuId` & co.
+    async fn labels(&self, kind: &EntityKind, production: Uuid, entity: &Value) -> Labels {
+        let mut labels = Labels::new();
+        for (i, target) in kind.references() {
+            let Some(id) = entity[kind.fields[i].name].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
+                continue;
+            };
+            let Some(target) = catalog::by_name(target) else { continue };
+            if let Ok(e) = self.state.entities.get(target, production, id).await {
+                if let Some(d) = e.value("displayId").and_then(Value::as_str) {
+                    labels.insert(id, d.to_owned());
+                }
+            }
+        }
+        labels
+    }
+}

@@ -1,0 +1,155 @@
+// The Socket.IO compatibility layer, driven by the real socket.io-client the original
+// Video Production Manager uses. Run by tests/tests/compat.rs against a real server
+// (PRODSYNC_URL); `npm test` here runs it against any server you point it at.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+
+const BASE = process.env.PRODSYNC_URL ?? "http://127.0.0.1:8080";
+const API = `${BASE}/compat/api`;
+const sockets = [];
+after(() => sockets.forEach((s) => s.close()));
+
+async function rest(method, path, body, headers = {}) {
+  const res = await fetch(path.startsWith("http") ? path : `${API}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Resolves with the first `event` whose payload passes `pred`, or fails after `ms`. */
+function next(socket, event, pred = () => true, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    function on(data) {
+      if (!pred(data)) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(data);
+    }
+    socket.on(event, on);
+  });
+}
+
+/** A client as the original app makes it: the namespace is its API URL's path. */
+function client(transports, user, name) {
+  const s = io(`${BASE}/compat`, { transports, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+  s.user = { userId: user, userName: name };
+  sockets.push(s);
+  return s;
+}
+
+async function joined(s, productionId) {
+  if (!s.connected) await next(s, "connect");
+  const present = next(s, "presence:update", (users) => users.some((u) => u.userId === s.user.userId));
+  assert.deepEqual(await s.emitWithAck("production:join", { productionId, ...s.user }), { ok: true });
+  await present;
+}
+
+test("websocket, polling and upgraded clients see REST writes in order, presence and relays", async () => {
+  const show = await rest("POST", "/productions", { name: "Live Concert Special", client: "XYZ", status: "PLANNING", userId: "ann", userName: "Ann" });
+  assert.match(show.id, /^prod_\d+_[0-9a-z]{9}$/);
+  assert.equal(show.name, "Live Concert Special");
+  assert.equal(show.status, "PLANNING");
+
+  const ann = client(["websocket"], "ann", "Ann");
+  const bob = client(["polling", "websocket"], "bob", "Bob");
+  const cy = client(["polling"], "cy", "Cy");
+  await joined(ann, show.id);
+  const everyone = next(ann, "presence:update", (users) => users.length === 3);
+  for (const s of [bob, cy]) await joined(s, show.id);
+  assert.equal(ann.io.engine.transport.name, "websocket");
+  assert.equal(cy.io.engine.transport.name, "polling");
+  // bob started on polling and upgrades to a WebSocket.
+  if (bob.io.engine.transport.name !== "websocket") await new Promise((r) => bob.io.engine.once("upgrade", r));
+  assert.equal(bob.io.engine.transport.name, "websocket");
+
+  assert.deepEqual((await everyone).map((u) => u.userId).sort(), ["ann", "bob", "cy"]);
+
+  const created = Promise.all([ann, bob, cy].map((s) => next(s, "entity:created")));
+  const cam = await rest("POST", "/cameras", { productionId: show.id, id: "CAM 1", name: "Camera 1", userId: "ann", userName: "Ann" });
+  for (const ev of await created) {
+    assert.equal(ev.entityType, "camera");
+    assert.equal(ev.entity.id, "CAM 1");
+    assert.equal(ev.entity.uuid, cam.uuid);
+    assert.equal(ev.entity.productionId, show.id);
+    assert.equal(ev.userId, "ann");
+  }
+
+  // A write through the native API reaches Socket.IO clients too, with the original's changes.
+  const updated = next(cy, "entity:updated");
+  await rest("PUT", `${BASE}/api/productions/${show.uuid}/cameras/${cam.uuid}`, { model: "HDC-5500" }, { "x-user-id": "dan" });
+  const ev = await updated;
+  assert.deepEqual(ev.changes, { model: { from: null, to: "HDC-5500" } });
+  assert.equal(ev.userId, "dan");
+
+  // Twenty quick edits arrive at every client once each, in version order.
+  const versions = [ann, bob, cy].map((s) => {
+    const seen = [];
+    s.on("entity:updated", (e) => seen.push(e.entity.version));
+    return seen;
+  });
+  for (let i = 0; i < 20; i++) await rest("PUT", `/cameras/${cam.uuid}`, { note: `take ${i}`, userId: "ann" });
+  const expected = Array.from({ length: 20 }, (_, i) => 3 + i);
+  for (const seen of versions) {
+    const deadline = Date.now() + 5000;
+    while (seen.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, expected);
+  }
+
+  // production:change goes to the others, not back to the sender.
+  const relayed = Promise.all([bob, cy].map((s) => next(s, "production:change")));
+  let echoed = false;
+  ann.on("production:change", () => (echoed = true));
+  ann.emit("production:change", { productionId: show.id, userId: "ann", changeType: "selection", data: { camera: "CAM 1" } });
+  for (const r of await relayed) assert.deepEqual(r.data, { camera: "CAM 1" });
+  assert.equal(echoed, false);
+
+  const deleted = next(bob, "entity:deleted");
+  await rest("DELETE", `/cameras/${cam.uuid}`, undefined);
+  const gone = await deleted;
+  assert.equal(gone.entityType, "camera");
+  assert.equal(gone.entityId, cam.uuid);
+
+  // A client that goes away leaves the others' presence.
+  const left = next(ann, "presence:update", (users) => !users.some((u) => u.userId === "cy"));
+  cy.close();
+  await left;
+});
+
+test("a client that loses its connection reconnects, joins again and hears what comes next", async () => {
+  const show = await rest("POST", "/productions", { name: "Reconnect", client: "XYZ", userId: "ann" });
+  const s = client(["websocket"], "eve", "Eve");
+  s.on("connect", () => s.emit("production:join", { productionId: show.id, ...s.user }));
+  await next(s, "presence:update");
+  const back = next(s, "connect");
+  s.io.engine.close(); // the network drops; socket.io-client reconnects by itself
+  await back;
+  await next(s, "presence:update", (users) => users.some((u) => u.userId === "eve"));
+  const created = next(s, "entity:created");
+  await rest("POST", "/checklist-items", { productionId: show.id, title: "Book crew", userId: "ann" });
+  assert.equal((await created).entity.title, "Book crew");
+});
+
+test("production list clients hear of shows and settings", async () => {
+  const s = client(["websocket"], "fay", "Fay");
+  await next(s, "connect");
+  // The original protocol has no answer to a join; an ack, if asked for, comes once it is live.
+  assert.deepEqual(await s.emitWithAck("production-list:join", s.user), { ok: true });
+  const created = next(s, "production:created");
+  const show = await rest("POST", "/productions", { name: "Listed", client: "XYZ", userId: "fay" });
+  assert.equal((await created).production.id, show.id);
+  const settings = next(s, "settings:connector-types-updated");
+  const bnc = `BNC ${Date.now()}`;
+  await rest("POST", "/settings/connector-types", { name: bnc });
+  const change = await settings;
+  assert.equal(change.action, "add");
+  assert.ok(change.values.includes(bnc));
+});
