@@ -38,6 +38,25 @@ function next(socket, event, pred = () => true, ms = 5000) {
   });
 }
 
+/** Resolves with the first `n` payloads of `event` (from now on), or fails after `ms`. */
+function collect(socket, event, n, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const got = [];
+    const timer = setTimeout(() => {
+      socket.off(event, on);
+      reject(new Error(`${got.length} of ${n} ${event} within ${ms} ms`));
+    }, ms);
+    function on(data) {
+      got.push(data);
+      if (got.length < n) return;
+      clearTimeout(timer);
+      socket.off(event, on);
+      resolve(got);
+    }
+    socket.on(event, on);
+  });
+}
+
 /** A client as the original app makes it: the namespace is its API URL's path. */
 function client(transports, user, name) {
   const s = io(`${BASE}/compat`, { transports, reconnectionDelay: 100, reconnectionDelayMax: 200 });
@@ -91,18 +110,10 @@ test("websocket, polling and upgraded clients see REST writes in order, presence
   assert.equal(ev.userId, "dan");
 
   // Twenty quick edits arrive at every client once each, in version order.
-  const versions = [ann, bob, cy].map((s) => {
-    const seen = [];
-    s.on("entity:updated", (e) => seen.push(e.entity.version));
-    return seen;
-  });
+  const edits = [ann, bob, cy].map((s) => collect(s, "entity:updated", 20));
   for (let i = 0; i < 20; i++) await rest("PUT", `/cameras/${cam.uuid}`, { note: `take ${i}`, userId: "ann" });
   const expected = Array.from({ length: 20 }, (_, i) => 3 + i);
-  for (const seen of versions) {
-    const deadline = Date.now() + 5000;
-    while (seen.length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.deepEqual(seen, expected);
-  }
+  for (const seen of await Promise.all(edits)) assert.deepEqual(seen.map((e) => e.entity.version), expected);
 
   // production:change goes to the others, not back to the sender.
   const relayed = Promise.all([bob, cy].map((s) => next(s, "production:change")));
@@ -136,6 +147,34 @@ test("a client that loses its connection reconnects, joins again and hears what 
   const created = next(s, "entity:created");
   await rest("POST", "/checklist-items", { productionId: show.id, title: "Book crew", userId: "ann" });
   assert.equal((await created).entity.title, "Book crew");
+});
+
+test("a client that comes back within the recovery window gets what it missed, in order, once", async () => {
+  const show = await rest("POST", "/productions", { name: "Recovery", client: "XYZ", userId: "ann" });
+  const s = io(`${BASE}/compat`, { transports: ["websocket"], reconnection: false });
+  s.user = { userId: "gus", userName: "Gus" };
+  sockets.push(s);
+  await joined(s, show.id);
+  const first = next(s, "entity:created");
+  await rest("POST", "/checklist-items", { productionId: show.id, title: "Before", userId: "ann" });
+  await first;
+
+  const down = next(s, "disconnect");
+  s.io.engine.transport.ws.close(); // the network drops under the client
+  assert.equal(await down, "transport close");
+  for (let i = 0; i < 3; i++) await rest("POST", "/checklist-items", { productionId: show.id, title: `Missed ${i}`, userId: "ann" });
+
+  const missed = collect(s, "entity:created", 3);
+  const back = next(s, "connect");
+  s.connect();
+  await back;
+  assert.equal(s.recovered, true, "the server took the client's pid back");
+  assert.deepEqual((await missed).map((e) => e.entity.title), ["Missed 0", "Missed 1", "Missed 2"]);
+  // Live again, and nothing comes twice.
+  const after = collect(s, "entity:created", 2, 3000).catch((e) => e);
+  await rest("POST", "/checklist-items", { productionId: show.id, title: "After", userId: "ann" });
+  const late = await after;
+  assert.ok(late instanceof Error && late.message.startsWith("1 of 2"), `exactly one more event: ${late}`);
 });
 
 test("production list clients hear of shows and settings", async () => {

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::engineio::Packet as Eio;
 use crate::ids::{production_original, production_uuid};
-use crate::server::{Handle, PING_INTERVAL, PING_TIMEOUT};
+use crate::server::{Handle, Recovery, PING_INTERVAL, PING_TIMEOUT};
 use crate::shapes::{self, to_original, Labels};
 use crate::socketio::{Kind, Packet as Sio};
 use crate::CompatState;
@@ -44,6 +44,15 @@ struct Bridge {
     /// `await socket.emitWithAck("production:join", …)` means "from here on, nothing is
     /// missed").
     pending_acks: Vec<(Pending, String, u64)>,
+    /// Socket.IO's connection-state-recovery id: a client that reconnects with it (and the
+    /// offset of the last event it received) gets its rooms back and what it missed.
+    pid: String,
+    /// The last seq delivered per joined production; every seq'd event carries all of
+    /// them as its offset, so the last offset a client holds says exactly what it has.
+    delivered: HashMap<Uuid, i64>,
+    /// Each joined production's seq when the join went live: a client whose last offset
+    /// does not name a production has received nothing of it since.
+    join_heads: HashMap<Uuid, i64>,
 }
 
 /// What a deferred ack waits for.
@@ -79,6 +88,9 @@ pub(crate) async fn run(
         presence: HashMap::new(),
         last_production_seq: HashMap::new(),
         pending_acks: Vec::new(),
+        pid: Uuid::new_v4().simple().to_string(),
+        delivered: HashMap::new(),
+        join_heads: HashMap::new(),
     };
     let mut ping = interval(PING_INTERVAL);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -133,6 +145,15 @@ pub(crate) async fn run(
     if matches!(end, End::Timeout | End::Core) {
         b.send_eio(Eio::Close);
     }
+    if b.namespace.is_some() {
+        let record = Recovery {
+            who: b.who.clone(),
+            joined: b.joined.clone(),
+            join_heads: b.join_heads.clone(),
+            in_list: b.in_list,
+        };
+        b.state.sockets.keep(b.pid.clone(), record);
+    }
     b.state.sockets.remove(&b.sid);
     b.handle.close();
     tracing::debug!(sid = %b.sid, "socket.io session closed");
@@ -161,7 +182,7 @@ impl Bridge {
             }
         };
         match packet.kind {
-            Kind::Connect => self.on_connect(&packet),
+            Kind::Connect => self.on_connect(&packet).await,
             Kind::Disconnect => return false,
             Kind::Event => {
                 let Some((name, data)) = packet.event_parts() else { return true };
@@ -179,7 +200,7 @@ impl Bridge {
         true
     }
 
-    fn on_connect(&mut self, packet: &Sio) {
+    async fn on_connect(&mut self, packet: &Sio) {
         // A token may also come in the connect packet's auth payload.
         let token = packet.data.as_ref().and_then(|d| d.get("token")).and_then(Value::as_str);
         if let Some(t) = token {
@@ -192,13 +213,73 @@ impl Bridge {
             return self.refuse(&packet.namespace, "a token is required");
         }
         self.namespace = Some(packet.namespace.clone());
+        let recovered = self.recover(packet.data.as_ref());
         let reply = Sio {
             kind: Kind::Connect,
             namespace: packet.namespace.clone(),
             ack: None,
-            data: Some(json!({"sid": self.sid})),
+            data: Some(json!({"sid": self.sid, "pid": self.pid})),
         };
         self.send_eio(Eio::Message(reply.encode()));
+        if recovered {
+            // Rejoin each room from the seq the client last received: the core replays
+            // what came after, in order, before anything new.
+            let rooms: Vec<(Uuid, i64)> =
+                self.joined.keys().map(|id| (*id, self.delivered.get(id).copied().unwrap_or(0))).collect();
+            for (id, since) in rooms {
+                self.state.sockets.enter(id, &self.sid, self.handle.push.clone());
+                let data = json!({});
+                self.send_core(&data, "join-production", json!({"productionId": id, "since": since})).await;
+            }
+            if self.in_list {
+                self.send_core(&json!({}), "join-production-list", json!({})).await;
+            }
+        }
+    }
+
+    /// Takes over a recent session's state when the client brings its `pid`, for the
+    /// same user, with the offset of the last event it received.
+    fn recover(&mut self, auth: Option<&Value>) -> bool {
+        let Some(pid) = auth.and_then(|a| a.get("pid")).and_then(Value::as_str) else { return false };
+        let Some(record) = self.state.sockets.take(pid) else { return false };
+        let user = |w: &Option<Identity>| w.as_ref().and_then(|w| w.user_id.clone());
+        if self.who.is_some() && user(&self.who) != user(&record.who) {
+            return false;
+        }
+        let offset =
+            auth.and_then(|a| a.get("offset")).and_then(Value::as_str).map(parse_offset).unwrap_or_default();
+        self.pid = pid.to_owned();
+        self.who = self.who.take().or(record.who);
+        self.joined = record.joined;
+        self.in_list = record.in_list;
+        // What the client says it has, not what was sent (that may have been lost).
+        self.delivered = self
+            .joined
+            .keys()
+            .filter_map(|id| offset.get(id).or(record.join_heads.get(id)).map(|seq| (*id, *seq)))
+            .collect();
+        tracing::info!(sid = %self.sid, rooms = self.joined.len(), "socket.io client recovered its session");
+        true
+    }
+
+    /// `uuid@seq,uuid@seq`: the seq each joined production's stream is at.
+    fn offset(&self) -> String {
+        let mut parts: Vec<String> = self.delivered.iter().map(|(id, seq)| format!("{id}@{seq}")).collect();
+        parts.sort();
+        parts.join(",")
+    }
+
+    /// An event of a production's stream, with its seq recorded and the offset attached.
+    fn emit_seq(&mut self, production: Uuid, seq: i64, event: &str, data: Value) {
+        if self.joined.contains_key(&production) {
+            self.delivered.insert(production, seq);
+        }
+        let ns = self.namespace.as_deref().unwrap_or("/");
+        let mut packet = Sio::event(ns, event, data);
+        if let Some(Value::Array(items)) = packet.data.as_mut() {
+            items.push(Value::from(self.offset()));
+        }
+        self.send_eio(Eio::Message(packet.encode()));
     }
 
     fn ack(&self, namespace: &str, id: u64, answer: Value) {
@@ -325,7 +406,15 @@ impl Bridge {
         let (Some(event), data) = (f["event"].as_str(), &f["data"]) else { return };
         let production = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok());
         match (event, production) {
-            ("joined", Some(id)) => self.settle(&Pending::Production(id), json!({"ok": true})),
+            ("joined", Some(id)) => {
+                // Everything up to the head is now with the client (replayed, or in what it
+                // loads over REST after joining).
+                let head = data["seq"].as_i64().unwrap_or(0);
+                self.join_heads.insert(id, head);
+                let at = self.delivered.entry(id).or_insert(head);
+                *at = (*at).max(head);
+                self.settle(&Pending::Production(id), json!({"ok": true}));
+            }
             ("joined-production-list", _) => self.settle(&Pending::List, json!({"ok": true})),
             // A join the core refused (no such production, not a member): the original's
             // client has no event for it; an ack, if asked for, says so.
@@ -398,7 +487,7 @@ impl Bridge {
                 json!({"production": production, "userId": who, "userName": who}),
             ),
             "production:updated" if self.joined.contains_key(&id) => {
-                self.emit("production:updated", production)
+                self.emit_seq(id, seq, "production:updated", production)
             }
             "production:updated" => self.emit(
                 "production:updated",
@@ -412,6 +501,7 @@ impl Bridge {
     async fn on_entity(&mut self, kind: &'static EntityKind, action: &str, data: &Value) {
         let Some(id) = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
         let Some(pid) = self.joined.get(&id).cloned() else { return };
+        let seq = data["seq"].as_i64().unwrap_or(0);
         let entity = &data["data"];
         let Some(entity_type) = shapes::entity_type(kind, entity) else { return };
         let user = data["userId"].clone();
@@ -427,9 +517,11 @@ impl Bridge {
                     let changed = data["changedFields"].as_array().cloned().unwrap_or_default();
                     payload["changes"] = shapes::changes(kind, &changed, &data["previous"], entity);
                 }
-                self.emit(&format!("entity:{action}"), payload);
+                self.emit_seq(id, seq, &format!("entity:{action}"), payload);
             }
-            "deleted" => self.emit(
+            "deleted" => self.emit_seq(
+                id,
+                seq,
                 "entity:deleted",
                 json!({"entityType": entity_type, "entityId": uuid, "userId": user, "userName": user_name}),
             ),
@@ -452,5 +544,34 @@ impl Bridge {
             }
         }
         labels
+    }
+}
+
+/// `uuid@seq,uuid@seq` back to seqs; anything malformed is left out (that room then
+/// replays from its start, which costs time but loses nothing).
+fn parse_offset(offset: &str) -> HashMap<Uuid, i64> {
+    offset
+        .split(',')
+        .filter_map(|part| {
+            let (id, seq) = part.split_once('@')?;
+            Some((Uuid::parse_str(id).ok()?, seq.parse().ok()?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_round_trip_and_tolerate_garbage() {
+        let a = Uuid::from_u128(1);
+        let b = Uuid::from_u128(2);
+        let parsed = parse_offset(&format!("{a}@12,{b}@40"));
+        assert_eq!((parsed[&a], parsed[&b]), (12, 40));
+        let partial = parse_offset(&format!("{a}@x,nonsense,{b}@7"));
+        assert_eq!(partial.len(), 1);
+        assert_eq!(partial[&b], 7);
+        assert!(parse_offset("").is_empty());
     }
 }

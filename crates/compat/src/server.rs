@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, Session};
@@ -53,6 +53,20 @@ type Members = HashMap<String, mpsc::Sender<String>>;
 pub struct Registry {
     sessions: Arc<Mutex<HashMap<String, Arc<Handle>>>>,
     rooms: Arc<Mutex<HashMap<Uuid, Members>>>,
+    /// Sessions that ended lately, by recovery id, for clients that come back.
+    recovery: Arc<Mutex<HashMap<String, (Instant, Recovery)>>>,
+}
+
+/// How long a lost client may take to come back and recover its session (Socket.IO's
+/// default `maxDisconnectionDuration`).
+pub const RECOVERY_WINDOW: Duration = Duration::from_secs(120);
+
+/// What a reconnecting client gets back.
+pub(crate) struct Recovery {
+    pub who: Option<Identity>,
+    pub joined: HashMap<Uuid, String>,
+    pub join_heads: HashMap<Uuid, i64>,
+    pub in_list: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -69,6 +83,18 @@ impl Registry {
             members.remove(sid);
         }
     }
+    /// Keeps an ended session's state for `RECOVERY_WINDOW`, dropping older ones.
+    pub(crate) fn keep(&self, pid: String, record: Recovery) {
+        let mut kept = lock(&self.recovery);
+        kept.retain(|_, (at, _)| at.elapsed() < RECOVERY_WINDOW);
+        kept.insert(pid, (Instant::now(), record));
+    }
+
+    pub(crate) fn take(&self, pid: &str) -> Option<Recovery> {
+        let (at, record) = lock(&self.recovery).remove(pid)?;
+        (at.elapsed() < RECOVERY_WINDOW).then_some(record)
+    }
+
     pub(crate) fn enter(&self, production: Uuid, sid: &str, push: mpsc::Sender<String>) {
         lock(&self.rooms).entry(production).or_default().insert(sid.to_owned(), push);
     }
