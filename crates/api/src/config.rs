@@ -36,6 +36,8 @@ pub struct Settings {
     /// Browser origins allowed to call the API from other sites; none by default.
     #[serde(deserialize_with = "list_or_commas")]
     pub cors_origins: Vec<String>,
+    /// The demo page's files (built by `npm run build` in clients/js), served at `/`.
+    pub web_root: String,
     pub ws_max_rooms_per_socket: usize,
     pub ws_max_sockets_per_user: usize,
     /// Joins a socket may make in a burst, refilled at `ws_joins_per_second`.
@@ -105,6 +107,7 @@ impl Default for Settings {
             jwt_issuer: None,
             jwt_audience: None,
             cors_origins: Vec::new(),
+            web_root: "clients/js/dist".into(),
             ws_max_rooms_per_socket: 100,
             ws_max_sockets_per_user: 50,
             ws_join_burst: 20,

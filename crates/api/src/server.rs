@@ -72,6 +72,10 @@ pub fn http_server(
 ) -> std::io::Result<Server> {
     let (state, hub, compat) = (services.state.clone(), services.hub.clone(), services.compat.clone());
     let origins = settings.cors_origins.clone();
+    let web_root = std::path::PathBuf::from(&settings.web_root);
+    if !web_root.join("index.html").exists() {
+        tracing::warn!(web_root = %web_root.display(), "no demo page to serve at /: run `npm ci && npm run build` in clients/js");
+    }
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
@@ -87,6 +91,7 @@ pub fn http_server(
             .route("/api/docs", web::get().to(openapi::docs_redirect))
             .configure(prodsync_compat::configure)
             .configure(routes::configure)
+            .service(routes::web_page(&web_root))
             .default_service(web::to(routes::not_found))
     })
     .max_connections(settings.max_connections.max(1))

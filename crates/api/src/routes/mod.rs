@@ -84,6 +84,27 @@ fn library_scope(kind: &'static EntityKind) -> actix_web::Scope {
         )
 }
 
+/// The demo page and its scripts at `/` (after every API route, so it never shadows one).
+/// Without a built page, `/` says how to build it.
+pub fn web_page(root: &std::path::Path) -> actix_web::Scope {
+    let files =
+        actix_files::Files::new("", root).index_file("index.html").default_handler(web::to(not_found));
+    let scope = web::scope("");
+    if root.join("index.html").exists() {
+        scope.service(files)
+    } else {
+        scope.route("/", web::get().to(no_page))
+    }
+}
+
+async fn no_page() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(
+        "<!doctype html><title>prodsync</title><p>prodsync is running. The demo page is not built: \
+         run <code>npm ci &amp;&amp; npm run build</code> in <code>clients/js</code> (scripts/run does). \
+         The API is described at <a href=\"/api/docs\">/api/docs</a>.</p>",
+    )
+}
+
 /// Unknown routes answer in the same error shape as everything else.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
