@@ -1,6 +1,7 @@
 //! End-to-end harness: the real server on a real port, with its own fresh database, and
 //! real HTTP/WebSocket clients.
 
+pub mod cluster;
 pub mod proxy;
 pub mod ws;
 

@@ -17,6 +17,8 @@ pub struct Settings {
     pub pool_size: usize,
     pub workers: usize,
     pub max_connections: usize,
+    /// On SIGTERM/SIGINT, how long requests in flight may take before the process exits.
+    pub shutdown_timeout_secs: u64,
     pub log_level: String,
     pub log_format: LogFormat,
     pub change_log_retention: i64,
@@ -93,6 +95,7 @@ impl Default for Settings {
             pool_size: 16,
             workers: 0,
             max_connections: 25_000,
+            shutdown_timeout_secs: 10,
             log_level: "info".into(),
             log_format: LogFormat::Text,
             change_log_retention: 100_000,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod request;
 pub mod request_id;

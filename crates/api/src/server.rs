@@ -9,7 +9,8 @@ use actix_web::dev::{Server, Service};
 use actix_web::{web, App, HttpServer};
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
-use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore};
+use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore, Signal};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::auth::Authenticator;
 use crate::config::{AuthMode, Settings};
@@ -50,7 +51,13 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         publisher: Arc::new(hub.clone()),
         library: LibraryStore::new(store.clone()),
         settings: SettingsStore::new(store.clone()),
+        listening: Arc::new(AtomicBool::new(false)),
+        pool_status: {
+            let store = store.clone();
+            Arc::new(move || store.pool_status())
+        },
     };
+    spawn_fanout(&state, &store, &hub, settings.database_url.clone());
     let compat = prodsync_compat::CompatState::new(
         state.entities.clone(),
         state.commands.clone(),
@@ -71,6 +78,7 @@ pub fn http_server(
     settings: &Settings,
 ) -> std::io::Result<Server> {
     let (state, hub, compat) = (services.state.clone(), services.hub.clone(), services.compat.clone());
+    crate::metrics::init();
     let origins = settings.cors_origins.clone();
     let web_root = std::path::PathBuf::from(&settings.web_root);
     if !web_root.join("index.html").exists() {
@@ -86,6 +94,15 @@ pub fn http_server(
             .app_data(path_config())
             .wrap(cors(&origins))
             .wrap_fn(|req, srv| request_id::Context::of(&req).run(srv.call(req)))
+            .wrap_fn(|req, srv| {
+                let (started, method) = (std::time::Instant::now(), req.method().clone());
+                let call = srv.call(req);
+                async move {
+                    let res = call.await?;
+                    crate::metrics::observe(&res, &method, started);
+                    Ok(res)
+                }
+            })
             // Before the /api scope, which would otherwise take these paths.
             .service(openapi::swagger())
             .route("/api/docs", web::get().to(openapi::docs_redirect))
@@ -100,7 +117,8 @@ pub fn http_server(
     .tcp_nodelay(true)
     .listen(listener)?;
     let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
-    Ok(server.shutdown_timeout(5).run())
+    // Signals are ours (serve): sockets get 1012 before the server stops accepting.
+    Ok(server.shutdown_timeout(settings.shutdown_timeout_secs.max(1)).disable_signals().run())
 }
 
 /// Browsers on the listed origins may call the API; so may pages served by this server
@@ -165,6 +183,35 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
     }
 }
 
+/// Hears the other instances' commits (LISTEN) and hands them to this instance's rooms.
+/// While the connection is down `/ready` says so; when it is back, every room reads what
+/// it missed from the change log.
+fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
+    let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
+    tokio::spawn(async move {
+        let mut signals = prodsync_storage::listen(database_url);
+        while let Some(signal) = signals.recv().await {
+            match signal {
+                Signal::Connected => {
+                    if !listening.swap(true, Ordering::Relaxed) {
+                        tracing::info!("listening for other instances' changes");
+                    }
+                    hub.catch_up_all();
+                }
+                Signal::Lost(reason) => {
+                    listening.store(false, Ordering::Relaxed);
+                    tracing::warn!(%reason, "lost the connection that hears other instances; reconnecting");
+                }
+                Signal::Notice(n) if n.instance == me => {}
+                Signal::Notice(n) => {
+                    crate::metrics::notice_lag(n.at_ms);
+                    hub.on_notice(&n);
+                }
+            }
+        }
+    });
+}
+
 /// Idempotency receipts are kept this long (clients are promised at least 24 hours).
 const IDEMPOTENCY_HOURS: i32 = 48;
 
@@ -201,5 +248,30 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let listener = TcpListener::bind(&addr).map_err(|e| format!("binding {addr}: {e}"))?;
     tracing::info!(%addr, database = %settings.database_url_for_logs(), pool_size = settings.pool_size,
         auth_mode = ?settings.auth_mode, cors_origins = ?settings.cors_origins, "listening");
-    http_server(&services, listener, &settings).map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
+    let server = http_server(&services, listener, &settings).map_err(|e| e.to_string())?;
+    let (handle, hub) = (server.handle(), services.hub.clone());
+    tokio::spawn(async move {
+        let signal = stop_signal().await;
+        tracing::info!(signal, "shutting down: closing sockets (1012), finishing requests in flight");
+        hub.shutdown();
+        handle.stop(true).await;
+    });
+    server.await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// SIGTERM (an orchestrator) or SIGINT (Ctrl-C).
+async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(mut term), Ok(mut int)) => tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        },
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+            "SIGINT"
+        }
+    }
 }

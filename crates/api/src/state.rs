@@ -32,6 +32,10 @@ pub struct AppState {
     pub commands: Arc<dyn CommandStore>,
     pub activity: Arc<dyn ActivityLog>,
     pub auth: Arc<crate::auth::Authenticator>,
+    /// Whether this instance hears the others' changes (LISTEN connected): `/ready`.
+    pub listening: Arc<std::sync::atomic::AtomicBool>,
+    /// Database connections in use and callers waiting, for `/metrics`.
+    pub pool_status: Arc<dyn Fn() -> (usize, usize) + Send + Sync>,
 }
 
 /// The result of a committed write, with the events it produced.
@@ -128,7 +132,10 @@ impl AppState {
     {
         let publisher = self.publisher.clone();
         let task = tokio::spawn(async move {
-            let out = write.await?;
+            let started = std::time::Instant::now();
+            let out = write.await;
+            crate::metrics::write_done(started.elapsed(), out.is_ok());
+            let out = out?;
             publisher.publish(&out.events());
             Ok::<_, SyncError>(out)
         });

@@ -10,6 +10,7 @@ pub mod data_model;
 pub mod entity;
 pub mod equipment;
 pub mod error;
+pub mod fanout;
 pub mod field;
 pub mod format;
 pub mod history;

@@ -34,6 +34,8 @@ pub(crate) enum Outgoing {
     Presence(Arc<PresenceDelivery>),
     /// A change outside every production (settings), sent to every socket.
     Notice(Arc<ByteString>),
+    /// The instance is shutting down: close with 1012.
+    Shutdown,
 }
 
 #[derive(Debug)]
@@ -121,6 +123,8 @@ struct Inner {
     ids: AtomicU64,
     connections: AtomicUsize,
     cut_off: AtomicU64,
+    gap_fills: AtomicU64,
+    deliveries: AtomicU64,
 }
 
 /// Cheap to clone; every clone is the same hub.
@@ -136,6 +140,10 @@ pub struct HubStats {
     pub rooms: usize,
     /// Sockets closed since start because they could not keep up.
     pub slow_consumers_cut: u64,
+    /// Events read from the change log to fill a gap or catch up with another instance.
+    pub gap_fills: u64,
+    /// Events handed to sockets' queues.
+    pub deliveries: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -157,6 +165,8 @@ impl Hub {
                 ids: AtomicU64::new(1),
                 connections: AtomicUsize::new(0),
                 cut_off: AtomicU64::new(0),
+                gap_fills: AtomicU64::new(0),
+                deliveries: AtomicU64::new(0),
             }),
         }
     }
@@ -166,6 +176,8 @@ impl Hub {
             connections: self.inner.connections.load(Ordering::Relaxed),
             rooms: lock(&self.inner.rooms).len(),
             slow_consumers_cut: self.inner.cut_off.load(Ordering::Relaxed),
+            gap_fills: self.inner.gap_fills.load(Ordering::Relaxed),
+            deliveries: self.inner.deliveries.load(Ordering::Relaxed),
         }
     }
 
@@ -208,6 +220,56 @@ impl Hub {
 
     pub(crate) fn connected(&self) {
         self.inner.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn filled(&self, n: usize) {
+        self.inner.gap_fills.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn delivered(&self, n: usize) {
+        self.inner.deliveries.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Another instance committed: rooms here read what they lack from the change log,
+    /// and list subscribers here get the list events it carried.
+    pub fn on_notice(&self, notice: &prodsync_domain::fanout::Notice) {
+        if let Some(entry) = lock(&self.inner.rooms).get(&notice.production) {
+            let _ = entry.tx.send(RoomMsg::CatchUp { seq: Some(notice.seq) });
+        }
+        if !notice.list.is_empty() {
+            self.to_list(&notice.list);
+        }
+        if let Some(from) = notice.list_from {
+            let hub = self.clone();
+            let (production, to) = (notice.production, notice.seq);
+            tokio::spawn(async move {
+                match hub.feed().changes_since(production, from - 1, to - from + 1).await {
+                    Ok(page) => {
+                        let list: Vec<ChangeEvent> = page.events.into_iter().filter(for_list).collect();
+                        hub.to_list(&list);
+                    }
+                    Err(e) => {
+                        tracing::warn!(%production, error = %e, "could not read list events from the change log")
+                    }
+                }
+            });
+        }
+    }
+
+    /// The listen connection was down: every room here reads what it missed.
+    pub fn catch_up_all(&self) {
+        for entry in lock(&self.inner.rooms).values() {
+            let _ = entry.tx.send(RoomMsg::CatchUp { seq: None });
+        }
+    }
+
+    /// List events to this instance's list subscribers (and nothing to rooms).
+    fn to_list(&self, events: &[ChangeEvent]) {
+        for event in events.iter().filter(|e| for_list(e)) {
+            let Ok(text) = serde_json::to_string(event) else { continue };
+            let shared = Arc::new(list_delivery(event, ByteString::from(text)));
+            lock(&self.inner.list).retain(|s| s.offer(Outgoing::List(shared.clone())));
+        }
     }
 
     pub(crate) fn cut_off(&self) {
@@ -258,6 +320,18 @@ impl Hub {
     pub(crate) fn leave(&self, production_id: Uuid, subscriber: u64) {
         if let Some(entry) = lock(&self.inner.rooms).get(&production_id) {
             let _ = entry.tx.send(RoomMsg::Leave { id: subscriber });
+        }
+    }
+
+    /// Shutting down: every socket closes with 1012 (service restart), so its client
+    /// reconnects, to another instance behind the balancer, and resumes with `since`.
+    pub fn shutdown(&self) {
+        let everyone: Vec<Subscriber> = lock(&self.inner.everyone).values().cloned().collect();
+        tracing::info!(sockets = everyone.len(), "closing every socket with 1012");
+        for s in everyone {
+            if !s.offer(Outgoing::Shutdown) {
+                s.overflow.notify_one();
+            }
         }
     }
 

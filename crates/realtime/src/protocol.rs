@@ -14,6 +14,9 @@ pub mod close_codes {
     pub const TIMEOUT: u16 = 4002;
     /// RFC 6455: a frame larger than the server accepts.
     pub const MESSAGE_TOO_BIG: u16 = 1009;
+    /// RFC 6455 "service restart": this instance is shutting down; reconnect (to another
+    /// instance) and rejoin with `since`.
+    pub const SERVICE_RESTART: u16 = 1012;
 }
 
 /// What a client may send.

@@ -32,14 +32,33 @@ impl RoomEvent {
 
 #[derive(Debug)]
 pub(crate) enum RoomMsg {
-    Event { seq: i64, item: RoomEvent },
-    Join { sub: Subscriber, since: Option<i64> },
-    Leave { id: u64 },
-    Focus { id: u64, focus: Option<Focus> },
-    Presence { reply: oneshot::Sender<Vec<PresentUser>> },
+    Event {
+        seq: i64,
+        item: RoomEvent,
+    },
+    Join {
+        sub: Subscriber,
+        since: Option<i64>,
+    },
+    Leave {
+        id: u64,
+    },
+    Focus {
+        id: u64,
+        focus: Option<Focus>,
+    },
+    Presence {
+        reply: oneshot::Sender<Vec<PresentUser>>,
+    },
+    /// Another instance committed up to `seq` (`None`: unknown, after a lost listen
+    /// connection): read what is missing from the change log.
+    CatchUp {
+        seq: Option<i64>,
+    },
 }
 
 struct Room {
+    hub: Hub,
     production_id: Uuid,
     order: Sequencer<RoomEvent>,
     subs: Vec<Subscriber>,
@@ -54,6 +73,7 @@ impl Room {
             }
             let delivery = Arc::new(Delivery { production_id: self.production_id, seq, frame });
             self.offer_all(|| Outgoing::Event(delivery.clone()), None);
+            self.hub.delivered(self.subs.len());
         }
     }
 
@@ -149,6 +169,45 @@ impl Room {
             RoomMsg::Presence { reply } => {
                 let _ = reply.send(self.presence.users());
             }
+            RoomMsg::CatchUp { .. } => {} // handled by the loop: it reads the database
+        }
+    }
+
+    /// Reads from the change log up to `target` (the head, when unknown).
+    async fn catch_up(&mut self, hub: &Hub, target: Option<i64>) {
+        let target = match target {
+            Some(t) => t,
+            None => match hub.feed().head_seq(self.production_id).await {
+                Ok(head) => head,
+                Err(e) => {
+                    tracing::warn!(production_id = %self.production_id, error = %e, "catch-up could not read the head");
+                    return;
+                }
+            },
+        };
+        while self.order.head() < target {
+            let from = self.order.head();
+            let page = match hub
+                .feed()
+                .changes_since(self.production_id, from, (target - from).min(1000))
+                .await
+            {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::warn!(production_id = %self.production_id, error = %e, "catch-up failed; a later notice or gap fill retries");
+                    return;
+                }
+            };
+            if page.events.is_empty() {
+                return;
+            }
+            hub.filled(page.events.len());
+            for event in page.events {
+                if let Some(item) = RoomEvent::of(&event) {
+                    let released = self.order.offer(event.seq(), item);
+                    self.release(released);
+                }
+            }
         }
     }
 
@@ -161,6 +220,7 @@ impl Room {
             Ok(page) => {
                 tracing::info!(production_id = %self.production_id, from = gap.start(), to = gap.end(),
                     filled = page.events.len(), "filled a gap in the live stream from the change log");
+                hub.filled(page.events.len());
                 for event in page.events {
                     if let Some(item) = RoomEvent::of(&event) {
                         let released = self.order.offer(event.seq(), item);
@@ -190,6 +250,7 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
     };
     tracing::debug!(%production_id, head, "room opened");
     let mut room = Room {
+        hub: hub.clone(),
         production_id,
         order: Sequencer::new(head),
         subs: Vec::new(),
@@ -200,6 +261,7 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
     loop {
         tokio::select! {
             msg = rx.recv() => match msg {
+                Some(RoomMsg::CatchUp { seq }) => room.catch_up(&hub, seq).await,
                 Some(msg) => room.handle(msg),
                 None => return,
             },

@@ -131,6 +131,8 @@ enum Stop {
     Silent,
     /// A frame over the codec's limit: close 1009 (RFC 6455 "message too big").
     TooBig,
+    /// The instance is shutting down: close 1012.
+    Restart,
 }
 
 struct Conn<L: Link> {
@@ -180,6 +182,10 @@ impl<L: Link> Conn<L> {
             Stop::TooBig => {
                 Some((close_codes::MESSAGE_TOO_BIG, format!("frames are at most {CODEC_LIMIT} bytes")))
             }
+            Stop::Restart => Some((
+                close_codes::SERVICE_RESTART,
+                "server restarting: reconnect and resume with since".to_owned(),
+            )),
         };
         self.leave_all();
         let Some((code, reason)) = close else { return };
@@ -385,6 +391,7 @@ impl<L: Link> Conn<L> {
                 _ => Ok(()),
             },
             Outgoing::Notice(frame) => self.send(ByteString::clone(&frame)).await,
+            Outgoing::Shutdown => Err(Stop::Restart),
             Outgoing::JoinFailed(f) => {
                 self.rooms.remove(&f.production_id);
                 let error = FrameError { code: f.code, message: f.message };

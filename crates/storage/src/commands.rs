@@ -169,6 +169,7 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = run(c, &command, &actor).await?;
+                notify(c, self.instance, &outcome.events()).await?;
                 if command.is_undoable() {
                     record(c, production_of(&command), &actor, &outcome.events()).await?;
                 }
@@ -207,6 +208,7 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
+                notify(c, self.instance, &outcome.events()).await?;
                 // One request, one step, however many operations.
                 if let Some(Ok(first)) = commands.iter().find(|c| c.as_ref().is_ok_and(Command::is_undoable))
                 {
@@ -284,4 +286,22 @@ impl PgStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
+}
+
+static NOTIFY: std::sync::LazyLock<crate::prepared::Sql> = std::sync::LazyLock::new(|| {
+    crate::prepared::Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::CHANNEL))
+});
+
+/// Tells the other instances, in the write's own transaction: the notice is delivered if
+/// and only if the write commits.
+async fn notify(
+    conn: &mut AsyncPgConnection,
+    instance: Uuid,
+    events: &[prodsync_domain::ChangeEvent],
+) -> Result<(), DbError> {
+    let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    for payload in prodsync_domain::fanout::notices(instance, events, at_ms) {
+        stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(payload).execute(conn).await?;
+    }
+    Ok(())
 }

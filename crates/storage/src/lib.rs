@@ -12,6 +12,7 @@ mod db_error;
 mod entities;
 mod feed;
 mod library;
+mod listen;
 mod members;
 mod migrate;
 mod pool;
@@ -25,6 +26,7 @@ pub mod test_db;
 mod undo;
 
 pub use library::LibraryStore;
+pub use listen::{listen, Signal};
 pub use migrate::run_migrations;
 pub use pool::{connect, PoolSettings};
 pub use settings::SettingsStore;
@@ -38,10 +40,22 @@ pub type PgPool = Pool<AsyncPgConnection>;
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// This process, as its change notices name it (so it skips its own).
+    instance: uuid::Uuid,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
-        PgStore { pool }
+        PgStore { pool, instance: uuid::Uuid::new_v4() }
+    }
+
+    pub fn instance(&self) -> uuid::Uuid {
+        self.instance
+    }
+
+    /// Connections in use and callers waiting for one, for the metrics.
+    pub fn pool_status(&self) -> (usize, usize) {
+        let s = self.pool.status();
+        (s.size.saturating_sub(s.available), s.waiting)
     }
 }

@@ -32,3 +32,16 @@ fn unhealthy(reason: &str) -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .json(json!({"status": "unhealthy", "database": {"connected": false, "error": reason}}))
 }
+
+/// `/ready`: 200 when this instance can serve: the database answers and it hears the
+/// other instances' changes. A load balancer sends no traffic to it otherwise.
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let database = matches!(tokio::time::timeout(PING_TIMEOUT, state.health.ping()).await, Ok(Ok(_)));
+    let listening = state.listening.load(std::sync::atomic::Ordering::Relaxed);
+    let body = json!({"ready": database && listening, "database": database, "notifications": listening});
+    if database && listening {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}

@@ -22,50 +22,54 @@ use prodsync_domain::EntityKind;
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/health", web::get().to(health::health)).route("/ws", web::get().to(ws::ws)).service(
-        web::scope("/api")
-            .service(
-                library_scope(&EQUIPMENT)
-                    .route("/{id}/archive", web::post().to(library::archive))
-                    .route("/{id}/unarchive", web::post().to(library::unarchive)),
-            )
-            .service(library_scope(&FORMAT))
-            .service(settings::scope())
-            .route("/productions", web::get().to(directory::list_productions))
-            .route("/productions", web::post().to(entities::create_production))
-            .service(
-                web::resource("/productions/{pid}")
-                    .route(web::get().to(entities::get_production))
-                    .route(web::put().to(entities::update_production))
-                    .route(web::patch().to(entities::update_production))
-                    .route(web::delete().to(entities::delete_production)),
-            )
-            .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
-            .route("/productions/{pid}/changes", web::get().to(feed::changes))
-            .route("/productions/{pid}/members", web::get().to(members::list))
-            .route("/productions/{pid}/presence", web::get().to(presence::presence))
-            .route("/productions/{pid}/activity", web::get().to(activity::activity))
-            .route("/productions/{pid}/batch", web::post().to(batch::batch))
-            .route("/productions/{pid}/undo", web::post().to(undo::undo))
-            .route("/productions/{pid}/redo", web::post().to(undo::redo))
-            .service(
-                web::resource("/productions/{pid}/members/{userId}")
-                    .route(web::put().to(members::put))
-                    .route(web::delete().to(members::delete)),
-            )
-            .service(
-                web::resource("/productions/{pid}/{entity}")
-                    .route(web::get().to(entities::list))
-                    .route(web::post().to(entities::create)),
-            )
-            .service(
-                web::resource("/productions/{pid}/{entity}/{id}")
-                    .route(web::get().to(entities::get))
-                    .route(web::put().to(entities::update))
-                    .route(web::patch().to(entities::update))
-                    .route(web::delete().to(entities::delete)),
-            ),
-    );
+    cfg.route("/health", web::get().to(health::health))
+        .route("/ready", web::get().to(health::ready))
+        .route("/metrics", web::get().to(crate::metrics::render))
+        .route("/ws", web::get().to(ws::ws))
+        .service(
+            web::scope("/api")
+                .service(
+                    library_scope(&EQUIPMENT)
+                        .route("/{id}/archive", web::post().to(library::archive))
+                        .route("/{id}/unarchive", web::post().to(library::unarchive)),
+                )
+                .service(library_scope(&FORMAT))
+                .service(settings::scope())
+                .route("/productions", web::get().to(directory::list_productions))
+                .route("/productions", web::post().to(entities::create_production))
+                .service(
+                    web::resource("/productions/{pid}")
+                        .route(web::get().to(entities::get_production))
+                        .route(web::put().to(entities::update_production))
+                        .route(web::patch().to(entities::update_production))
+                        .route(web::delete().to(entities::delete_production)),
+                )
+                .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
+                .route("/productions/{pid}/changes", web::get().to(feed::changes))
+                .route("/productions/{pid}/members", web::get().to(members::list))
+                .route("/productions/{pid}/presence", web::get().to(presence::presence))
+                .route("/productions/{pid}/activity", web::get().to(activity::activity))
+                .route("/productions/{pid}/batch", web::post().to(batch::batch))
+                .route("/productions/{pid}/undo", web::post().to(undo::undo))
+                .route("/productions/{pid}/redo", web::post().to(undo::redo))
+                .service(
+                    web::resource("/productions/{pid}/members/{userId}")
+                        .route(web::put().to(members::put))
+                        .route(web::delete().to(members::delete)),
+                )
+                .service(
+                    web::resource("/productions/{pid}/{entity}")
+                        .route(web::get().to(entities::list))
+                        .route(web::post().to(entities::create)),
+                )
+                .service(
+                    web::resource("/productions/{pid}/{entity}/{id}")
+                        .route(web::get().to(entities::get))
+                        .route(web::put().to(entities::update))
+                        .route(web::patch().to(entities::update))
+                        .route(web::delete().to(entities::delete)),
+                ),
+        );
 }
 
 /// CRUD of one global library under `/api/<path>`; the handlers read the kind from

@@ -1,0 +1,141 @@
+//! What one instance tells the others after a commit, through PostgreSQL's NOTIFY (sent in
+//! the write's transaction, so it exists only if the write commits). Small on purpose:
+//! rooms read the events themselves from the change log, which already fills gaps. Only
+//! the production-list events travel inline: the list has no log of its own, and a
+//! production's deletion takes its log with it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::change::ChangeEvent;
+
+/// The NOTIFY channel every instance listens on.
+pub const CHANNEL: &str = "prodsync_changes";
+/// PostgreSQL refuses payloads of 8000 bytes or more.
+pub const MAX_PAYLOAD: usize = 7900;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The instance that committed (it has published already and skips its own notice).
+    #[serde(rename = "i")]
+    pub instance: Uuid,
+    #[serde(rename = "p")]
+    pub production: Uuid,
+    /// The highest seq committed; a room with less reads up to it from the change log.
+    #[serde(rename = "s")]
+    pub seq: i64,
+    /// When it committed (ms since the epoch), for the notification-lag metric.
+    #[serde(rename = "t")]
+    pub at_ms: i64,
+    /// The production-list events (`production:*`, `member:*`), when they fit.
+    #[serde(rename = "l", default, skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<ChangeEvent>,
+    /// List events that did not fit: read them from the change log from this seq on.
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub list_from: Option<i64>,
+}
+
+/// Whether the production list carries this event.
+pub fn for_list(e: &ChangeEvent) -> bool {
+    e.event.starts_with("production:") || e.event.starts_with("member:")
+}
+
+/// One notice per production the events touch.
+pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<String> {
+    let mut productions: Vec<Uuid> = events.iter().map(ChangeEvent::production_id).collect();
+    productions.sort();
+    productions.dedup();
+    productions
+        .into_iter()
+        .filter_map(|p| {
+            let mine: Vec<&ChangeEvent> = events.iter().filter(|e| e.production_id() == p).collect();
+            let seq = mine.iter().map(|e| e.seq()).max()?;
+            let list: Vec<ChangeEvent> = mine.iter().filter(|e| for_list(e)).map(|e| (*e).clone()).collect();
+            let mut n = Notice { instance, production: p, seq, at_ms, list, list_from: None };
+            let text = serde_json::to_string(&n).ok()?;
+            if text.len() <= MAX_PAYLOAD {
+                return Some(text);
+            }
+            n.list_from = n.list.iter().map(ChangeEvent::seq).min();
+            n.list.retain(|e| e.event == "production:deleted");
+            n.list.iter_mut().for_each(shrink);
+            serde_json::to_string(&n).ok()
+        })
+        .collect()
+}
+
+/// A deleted production's event keeps only its id and name (its log is gone, so it must
+/// travel inline).
+fn shrink(e: &mut ChangeEvent) {
+    let keep = ["id", "showName"];
+    if let Some(m) = e.data.data.as_object_mut() {
+        m.retain(|k, _| keep.contains(&k.as_str()));
+        if let Some(serde_json::Value::String(name)) = m.get_mut("showName") {
+            name.truncate(200);
+        }
+    }
+}
+
+pub fn parse(payload: &str) -> Result<Notice, serde_json::Error> {
+    serde_json::from_str(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::EventPayload;
+    use serde_json::json;
+
+    fn event(name: &str, production: Uuid, seq: i64, data: serde_json::Value) -> ChangeEvent {
+        ChangeEvent::new(
+            name,
+            EventPayload {
+                data,
+                user_id: Some("ann".into()),
+                timestamp: "2026-11-25T00:00:00Z".into(),
+                production_id: production,
+                seq,
+                version: 1,
+                changed_fields: vec![],
+                previous: None,
+                cause: None,
+            },
+        )
+    }
+
+    #[test]
+    fn one_small_notice_per_production_with_list_events_inline() {
+        let (me, a, b) = (Uuid::from_u128(9), Uuid::from_u128(1), Uuid::from_u128(2));
+        let events = vec![
+            event("camera:updated", a, 7, json!({"id": "x", "name": "Cam"})),
+            event("member:created", a, 8, json!({"userId": "bob"})),
+            event("camera:created", b, 3, json!({"id": "y"})),
+            event("camera:updated", a, 9, json!({"id": "x"})),
+        ];
+        let got: Vec<Notice> = notices(me, &events, 5).iter().map(|t| parse(t).unwrap()).collect();
+        assert_eq!(got.len(), 2);
+        let na = got.iter().find(|n| n.production == a).unwrap();
+        assert_eq!((na.seq, na.instance, na.at_ms), (9, me, 5));
+        assert_eq!(na.list.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(), vec!["member:created"]);
+        let nb = got.iter().find(|n| n.production == b).unwrap();
+        assert!(nb.list.is_empty() && nb.list_from.is_none());
+        assert!(notices(me, &[], 5).is_empty());
+    }
+
+    #[test]
+    fn list_events_too_big_to_travel_are_read_from_the_log_but_a_deletion_always_travels() {
+        let p = Uuid::from_u128(1);
+        let huge = "x".repeat(9000);
+        let events = vec![
+            event("production:updated", p, 4, json!({"id": p, "showName": huge})),
+            event("production:deleted", p, 5, json!({"id": p, "showName": huge, "venue": huge})),
+        ];
+        let text = &notices(Uuid::nil(), &events, 0)[0];
+        assert!(text.len() <= MAX_PAYLOAD, "{}", text.len());
+        let n = parse(text).unwrap();
+        assert_eq!(n.list_from, Some(4));
+        assert_eq!(n.list.len(), 1);
+        assert_eq!(n.list[0].event, "production:deleted");
+        assert_eq!(n.list[0].data.data["showName"].as_str().unwrap().len(), 200);
+    }
+}

@@ -1,0 +1,108 @@
+//! Real `prodsync` processes on one database, for the several-instances tests: started,
+//! waited for until ready, killed (SIGKILL) or stopped (SIGTERM) like an orchestrator does.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The server binary, built once per test run (a no-op when cargo test built it already).
+pub fn binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "prodsync-api", "--bin", "prodsync"])
+                .current_dir(&root)
+                .status()
+                .expect("cargo build");
+            assert!(status.success(), "building the prodsync binary failed");
+            let target =
+                std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+            target.join("debug").join("prodsync")
+        })
+        .clone()
+}
+
+pub struct Instance {
+    pub base: String,
+    child: Child,
+}
+
+impl Instance {
+    /// Starts one on a free port; `env` adds settings (`PRODSYNC_*`).
+    pub fn start(database_url: &str, env: &[(&str, &str)]) -> Instance {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut cmd = Command::new(binary());
+        cmd.args([
+            "serve",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--database-url",
+            database_url,
+        ])
+        .env("PRODSYNC_LOG_LEVEL", "warn")
+        .env("PRODSYNC_WEB_ROOT", "/nonexistent")
+        .stdout(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("starting prodsync");
+        Instance { base: format!("http://127.0.0.1:{port}"), child }
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/ws", self.base.replacen("http", "ws", 1))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until `/ready` answers 200 (database reachable, listening to the others).
+    pub async fn ready(&self, http: &reqwest::Client) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if http.get(format!("{}/ready", self.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{} did not become ready", self.base);
+    }
+
+    /// As a crash: no shutdown at all.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
+    /// As an orchestrator stopping it.
+    pub fn terminate(&self) {
+        let ok = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill");
+        assert!(ok.success());
+    }
+
+    /// Waits for the process to exit; its exit status, or None after `within`.
+    pub fn exited_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,290 @@
+//! Several real `prodsync` processes on one PostgreSQL: every subscriber of every instance
+//! gets every event, in order, once; a crashed instance loses no acknowledged write; an
+//! instance that loses its database connection says so on /ready and catches up after;
+//! SIGTERM finishes requests in flight and closes sockets with 1012.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use prodsync_e2e::cluster::Instance;
+use prodsync_e2e::proxy::Proxy;
+use prodsync_e2e::test_db::{server_url, with_database, TestDatabase};
+use prodsync_e2e::ws::{seqs, Got, WsClient};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    body: &Value,
+) -> Result<(StatusCode, Value), reqwest::Error> {
+    let res =
+        http.post(url).header("x-user-id", "ann").json(body).timeout(Duration::from_secs(15)).send().await?;
+    let status = res.status();
+    Ok((status, res.json().await.unwrap_or(Value::Null)))
+}
+
+async fn production(http: &reqwest::Client, node: &Instance) -> String {
+    let (status, p) =
+        post(http, &format!("{}/api/productions", node.base), &json!({"showName": "Tour", "client": "ACME"}))
+            .await
+            .unwrap();
+    assert_eq!(status, StatusCode::CREATED);
+    p["id"].as_str().unwrap().to_owned()
+}
+
+async fn head(http: &reqwest::Client, node: &Instance, pid: &str) -> i64 {
+    let url = format!("{}/api/productions/{pid}/changes?since=0&limit=1", node.base);
+    http.get(url).send().await.unwrap().json::<Value>().await.unwrap()["headSeq"].as_i64().unwrap()
+}
+
+fn contiguous(from: i64, to: i64) -> Vec<i64> {
+    (from..=to).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_instances_behave_as_one_server() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let nodes: Vec<Instance> = (0..3).map(|_| Instance::start(&db.url, &[])).collect();
+    for n in &nodes {
+        n.ready(&http).await;
+    }
+    let pid = production(&http, &nodes[0]).await;
+    let mut subs = Vec::new();
+    for n in &nodes {
+        for _ in 0..2 {
+            let mut c = WsClient::connect(&n.ws_url()).await;
+            c.join(&pid, None).await;
+            subs.push(c);
+        }
+    }
+    let start = head(&http, &nodes[0], &pid).await;
+    // A writer on every instance at once.
+    let writers = nodes.iter().enumerate().map(|(i, n)| {
+        let (http, url) = (http.clone(), format!("{}/api/productions/{pid}/checklist-items", n.base));
+        async move {
+            for k in 0..30 {
+                let (status, body) =
+                    post(&http, &url, &json!({"title": format!("node {i} item {k}")})).await.unwrap();
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+            }
+        }
+    });
+    futures_util::future::join_all(writers).await;
+    let end = head(&http, &nodes[2], &pid).await;
+    assert_eq!(end, start + 90);
+    for (i, sub) in subs.iter_mut().enumerate() {
+        let got = sub.events_until(end, Duration::from_secs(15)).await;
+        assert_eq!(seqs(&got), contiguous(start + 1, end), "subscriber {i}: in order, no gap, no duplicate");
+    }
+    let snapshots: Vec<Value> = futures_util::future::join_all(nodes.iter().map(|n| {
+        let url = format!("{}/api/productions/{pid}/snapshot", n.base);
+        let http = http.clone();
+        async move { http.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+    }))
+    .await;
+    assert_eq!(snapshots[0]["entities"]["checklist-items"].as_array().unwrap().len(), 90);
+    assert!(snapshots.iter().all(|s| s == &snapshots[0]), "every instance serves the same state");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_elsewhere() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let (a, mut b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
+    a.ready(&http).await;
+    b.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut sub = WsClient::connect(&b.ws_url()).await;
+    sub.join(&pid, None).await;
+    let start = head(&http, &a, &pid).await;
+
+    // Writers on both instances; the one on b stops when b dies.
+    let acknowledged = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let on_b = Arc::new(AtomicUsize::new(0));
+    let writer = |base: String, who: &'static str| {
+        let (http, acked, on_b, pid) = (http.clone(), acknowledged.clone(), on_b.clone(), pid.clone());
+        tokio::spawn(async move {
+            for k in 0..60 {
+                let url = format!("{base}/api/productions/{pid}/checklist-items");
+                match post(&http, &url, &json!({"title": format!("{who} {k}")})).await {
+                    Ok((StatusCode::CREATED, body)) => {
+                        acked.lock().unwrap().push(body["id"].as_str().unwrap().to_owned());
+                        if who == "b" {
+                            on_b.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    Ok((status, body)) => panic!("{who}: {status} {body}"),
+                    Err(_) => break, // the instance is gone: this write was never acknowledged
+                }
+            }
+        })
+    };
+    let (wa, wb) = (writer(a.base.clone(), "a"), writer(b.base.clone(), "b"));
+    prodsync_e2e::eventually("b took 20 writes", || async { on_b.load(Ordering::SeqCst) >= 20 }).await;
+    b.kill();
+    wa.await.unwrap();
+    wb.await.unwrap();
+
+    // The subscriber's socket to b is gone: it reconnects to a and resumes from its last seq.
+    let mut got = Vec::new();
+    loop {
+        match sub.next(Duration::from_secs(10)).await {
+            Got::Frame(f) if f["data"]["seq"].is_i64() => got.push(f),
+            Got::Frame(_) => {}
+            Got::Closed { .. } => break,
+            Got::Timeout => panic!("the socket to the killed instance did not close"),
+        }
+    }
+    let last = seqs(&got).last().copied().unwrap_or(start);
+    let mut again = WsClient::connect(&a.ws_url()).await;
+    let (replayed, _) = again.join(&pid, Some(last)).await;
+    got.extend(replayed);
+    let end = head(&http, &a, &pid).await;
+    if seqs(&got).last().copied().unwrap_or(start) < end {
+        got.extend(again.events_until(end, Duration::from_secs(10)).await);
+    }
+    assert_eq!(seqs(&got), contiguous(start + 1, end), "no gap, no duplicate across the crash");
+
+    let list: Value = http
+        .get(format!("{}/api/productions/{pid}/checklist-items", a.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stored: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    let acked = acknowledged.lock().unwrap().clone();
+    assert!(acked.len() >= 80, "load on both: {} acknowledged", acked.len());
+    for id in &acked {
+        assert!(stored.contains(&id.as_str()), "acknowledged write {id} lost");
+    }
+}
+
+fn host_port(url: &str) -> String {
+    let after = url.split("://").nth(1).unwrap_or(url);
+    let host = after.rsplit('@').next().unwrap_or(after);
+    let host = host.split('/').next().unwrap_or(host);
+    if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_cut_from_the_database_is_unready_refuses_writes_fast_and_catches_up() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let mut proxy = Proxy::start(&host_port(&server_url())).await;
+    let via_proxy = with_database(
+        &server_url().replace(&host_port(&server_url()), &format!("127.0.0.1:{}", proxy.port)),
+        &db.name,
+    );
+    let (a, b) = (Instance::start(&via_proxy, &[]), Instance::start(&db.url, &[]));
+    a.ready(&http).await;
+    b.ready(&http).await;
+    let pid = production(&http, &b).await;
+    let mut sub = WsClient::connect(&a.ws_url()).await;
+    sub.join(&pid, None).await;
+    let start = head(&http, &b, &pid).await;
+
+    proxy.cut();
+    prodsync_e2e::eventually("a is unready", || async {
+        http.get(format!("{}/ready", a.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE)
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let (status, body) =
+        post(&http, &format!("{}/api/productions/{pid}/cameras", a.base), &json!({"name": "Cam"}))
+            .await
+            .unwrap();
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("database_unavailable"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "a write fails fast, it does not hang");
+    // Meanwhile the other instance keeps taking writes.
+    for k in 0..5 {
+        let (status, _) = post(
+            &http,
+            &format!("{}/api/productions/{pid}/cameras", b.base),
+            &json!({"name": format!("Cam {k}")}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, StatusCode::CREATED);
+    }
+
+    // Nothing new is written after the outage: only the catch-up on reconnect can bring
+    // those five to a's subscriber.
+    let end = head(&http, &b, &pid).await;
+    proxy.restore().await;
+    a.ready(&http).await;
+    let got = sub.events_until(end, Duration::from_secs(15)).await;
+    assert_eq!(
+        seqs(&got),
+        contiguous(start + 1, end),
+        "what was committed during the outage arrives, in order"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_finishes_requests_in_flight_and_closes_sockets_with_1012() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let mut a = Instance::start(&db.url, &[]);
+    a.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut sub = WsClient::connect(&a.ws_url()).await;
+    sub.join(&pid, None).await;
+
+    let ops: Vec<Value> = (0..1000)
+        .map(|i| json!({"op": "create", "entity": "checklist-items", "body": {"title": format!("t{i}")}}))
+        .collect();
+    let url = format!("{}/api/productions/{pid}/batch", a.base);
+    let batch = {
+        let http = http.clone();
+        tokio::spawn(async move { post(&http, &url, &json!({"operations": ops})).await })
+    };
+    // SIGTERM while the batch's transaction is running.
+    let (conn, _) = db_client(&db.url).await;
+    prodsync_e2e::eventually("the batch is in flight", || async {
+        let rows = conn
+            .query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND query ILIKE '%checklist_items%'", &[])
+            .await
+            .unwrap();
+        !rows.is_empty()
+    })
+    .await;
+    a.terminate();
+    let (status, body) = batch.await.unwrap().expect("the request in flight was answered");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["results"].as_array().unwrap().len(), 1000);
+    loop {
+        match sub.next(Duration::from_secs(10)).await {
+            Got::Frame(_) => {}
+            Got::Closed { code, .. } => {
+                assert_eq!(code, 1012);
+                break;
+            }
+            Got::Timeout => panic!("no close frame"),
+        }
+    }
+    let status = a.exited_within(Duration::from_secs(15)).expect("exited within the shutdown deadline");
+    assert!(status.success(), "{status:?}");
+}
+
+async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+    let task = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    (client, task)
+}
