@@ -288,3 +288,65 @@ async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandl
     });
     (client, task)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn presence_spans_instances_and_leaves_with_a_dead_one() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let (a, mut b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
+    a.ready(&http).await;
+    b.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut ann = WsClient::connect(&format!("{}?userId=ann&userName=Ann", a.ws_url())).await;
+    ann.see_presence = true;
+    ann.join(&pid, None).await;
+    let mut bob = WsClient::connect(&format!("{}?userId=bob&userName=Bob", b.ws_url())).await;
+    bob.see_presence = true;
+    bob.join(&pid, None).await;
+
+    // Ann, on a, sees Bob arrive on b; then his focus.
+    let seen = until_presence(&mut ann, |d| d["user"]["userId"] == "bob").await;
+    assert_eq!(seen["user"]["userName"], "Bob");
+    let cam = post(&http, &format!("{}/api/productions/{pid}/cameras", a.base), &json!({"name": "Cam"}))
+        .await
+        .unwrap()
+        .1;
+    bob.send("presence:update", json!({"productionId": pid, "focus": {"entityType": "camera", "entityId": cam["id"], "field": "model"}}))
+        .await;
+    let moved =
+        until_presence(&mut ann, |d| d["user"]["userId"] == "bob" && !d["user"]["focus"].is_null()).await;
+    assert_eq!(moved["user"]["focus"]["field"], "model");
+    let listed: Value = http
+        .get(format!("{}/api/productions/{pid}/presence", a.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let users: Vec<&str> =
+        listed["users"].as_array().unwrap().iter().map(|u| u["userId"].as_str().unwrap()).collect();
+    assert_eq!(users, vec!["ann", "bob"], "the presence route counts every instance");
+
+    // b dies without a word: its users leave once it has been silent a while.
+    b.kill();
+    let left = until_presence(&mut ann, |d| d["userId"] == "bob").await;
+    assert_eq!(left["userId"], "bob");
+}
+
+/// The next presence frame whose data passes `pred` (other frames are skipped).
+async fn until_presence(ws: &mut WsClient, pred: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match ws.next(left).await {
+            Got::Frame(f)
+                if f["event"].as_str().is_some_and(|e| e.starts_with("presence:")) && pred(&f["data"]) =>
+            {
+                return f["data"].clone()
+            }
+            Got::Frame(_) => {}
+            other => panic!("waiting for presence: {other:?}"),
+        }
+    }
+}

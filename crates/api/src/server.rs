@@ -188,6 +188,18 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
 /// it missed from the change log.
 fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
     let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
+    let reporter = store.clone();
+    hub.set_presence_bus(prodsync_realtime::PresenceBus {
+        instance: me,
+        send: Arc::new(move |payload| {
+            let store = reporter.clone();
+            tokio::spawn(async move {
+                if let Err(e) = store.notify_presence(payload).await {
+                    tracing::debug!(error = %e, "presence report not sent; the next heartbeat repeats it");
+                }
+            });
+        }),
+    });
     tokio::spawn(async move {
         let mut signals = prodsync_storage::listen(database_url);
         while let Some(signal) = signals.recv().await {
@@ -202,6 +214,7 @@ fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: Stri
                     listening.store(false, Ordering::Relaxed);
                     tracing::warn!(%reason, "lost the connection that hears other instances; reconnecting");
                 }
+                Signal::Presence(report) => hub.on_presence(report),
                 Signal::Notice(n) if n.instance == me => {}
                 Signal::Notice(n) => {
                     crate::metrics::notice_lag(n.at_ms);

@@ -274,3 +274,195 @@ mod tests {
         }
     }
 }
+
+/// What one instance tells the others about one production's presence: a user's new
+/// state (`connections` 0: gone from that instance), or, as a heartbeat, all of its users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub instance: Uuid,
+    pub production: Uuid,
+    /// Every user this instance has in the room (the others it had are gone).
+    pub full: bool,
+    pub users: Vec<PresentUser>,
+}
+
+/// The NOTIFY channel presence reports travel on.
+pub const PRESENCE_CHANNEL: &str = "prodsync_presence";
+
+impl Report {
+    pub fn encode(&self) -> String {
+        serde_json::json!({"i": self.instance, "p": self.production, "full": self.full, "users": self.users})
+            .to_string()
+    }
+
+    pub fn decode(text: &str) -> Result<Report, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let id = |k: &str| {
+            v.get(k).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()).ok_or(format!("{k}"))
+        };
+        let users = v
+            .get("users")
+            .and_then(Value::as_array)
+            .ok_or("users")?
+            .iter()
+            .map(|u| {
+                Ok(PresentUser {
+                    user_id: u.get("userId").and_then(Value::as_str).ok_or("userId")?.to_owned(),
+                    user_name: u.get("userName").and_then(Value::as_str).map(str::to_owned),
+                    focus: parse_focus(u.get("focus").unwrap_or(&Value::Null))?,
+                    connections: u.get("connections").and_then(Value::as_u64).unwrap_or(0) as u32,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Report {
+            instance: id("i")?,
+            production: id("p")?,
+            full: v.get("full") == Some(&Value::Bool(true)),
+            users,
+        })
+    }
+}
+
+/// Presence on the other instances, as they last reported it, for one room.
+#[derive(Debug, Default, Clone)]
+pub struct Cluster {
+    remote: BTreeMap<Uuid, (BTreeMap<String, PresentUser>, Duration)>,
+}
+
+impl Cluster {
+    /// Takes a report; answers the users whose picture may have changed.
+    pub fn apply(&mut self, r: Report, now: Duration) -> Vec<String> {
+        let (users, seen) = self.remote.entry(r.instance).or_default();
+        *seen = now;
+        let mut touched: Vec<String> = r.users.iter().map(|u| u.user_id.clone()).collect();
+        if r.full {
+            touched.extend(users.keys().cloned());
+            users.clear();
+        }
+        for u in r.users {
+            if u.connections == 0 {
+                users.remove(&u.user_id);
+            } else {
+                users.insert(u.user_id.clone(), u);
+            }
+        }
+        touched.sort();
+        touched.dedup();
+        touched
+    }
+
+    /// Forgets instances not heard from within `ttl` (crashed, or cut off); answers the
+    /// users they had.
+    pub fn expire(&mut self, now: Duration, ttl: Duration) -> Vec<String> {
+        let dead: Vec<Uuid> = self
+            .remote
+            .iter()
+            .filter(|(_, (_, seen))| now.saturating_sub(*seen) > ttl)
+            .map(|(i, _)| *i)
+            .collect();
+        let mut touched = Vec::new();
+        for i in dead {
+            if let Some((users, _)) = self.remote.remove(&i) {
+                touched.extend(users.into_keys());
+            }
+        }
+        touched
+    }
+
+    pub fn of(&self, user: &str) -> Vec<&PresentUser> {
+        self.remote.values().filter_map(|(users, _)| users.get(user)).collect()
+    }
+
+    pub fn user_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> =
+            self.remote.values().flat_map(|(users, _)| users.keys().cloned()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
+/// One user as every instance together sees them: all their sockets; this instance's
+/// focus when it has one, else another's.
+pub fn merged(local: Option<&PresentUser>, remote: &[&PresentUser]) -> Option<PresentUser> {
+    let mut all = local.into_iter().chain(remote.iter().copied());
+    let first = all.next()?;
+    let mut out = first.clone();
+    for u in all {
+        out.connections += u.connections;
+        if out.focus.is_none() {
+            out.focus = u.focus.clone();
+        }
+        if out.user_name.is_none() {
+            out.user_name = u.user_name.clone();
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    use super::*;
+
+    fn user(id: &str, connections: u32, focus: Option<Focus>) -> PresentUser {
+        PresentUser { user_id: id.into(), user_name: Some(id.to_uppercase()), focus, connections }
+    }
+
+    #[test]
+    fn other_instances_users_are_merged_and_expire_with_their_instance() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let p = Uuid::from_u128(9);
+        let mut c = Cluster::default();
+        let s = Duration::from_secs;
+        assert_eq!(
+            c.apply(
+                Report { instance: a, production: p, full: false, users: vec![user("ann", 2, None)] },
+                s(0)
+            ),
+            vec!["ann"]
+        );
+        c.apply(
+            Report {
+                instance: b,
+                production: p,
+                full: false,
+                users: vec![user("ann", 1, None), user("bob", 1, None)],
+            },
+            s(1),
+        );
+        let local = user("ann", 1, None);
+        let m = merged(Some(&local), &c.of("ann")).unwrap();
+        assert_eq!(m.connections, 4);
+        // A heartbeat without bob: bob left b.
+        assert_eq!(
+            c.apply(
+                Report { instance: b, production: p, full: true, users: vec![user("ann", 1, None)] },
+                s(5)
+            ),
+            vec!["ann", "bob"]
+        );
+        assert!(c.of("bob").is_empty());
+        // b stays silent: its users go after the ttl; a's too.
+        assert_eq!(c.expire(s(16), s(15)), vec!["ann".to_owned()]);
+        assert_eq!(c.user_ids(), vec!["ann".to_owned()]);
+        assert_eq!(c.expire(s(30), s(15)), vec!["ann".to_owned()]);
+        assert!(c.user_ids().is_empty());
+        // A user gone from an instance (0 connections) is removed.
+        c.apply(Report { instance: a, production: p, full: false, users: vec![user("cy", 1, None)] }, s(31));
+        c.apply(Report { instance: a, production: p, full: false, users: vec![user("cy", 0, None)] }, s(32));
+        assert!(c.of("cy").is_empty());
+        assert_eq!(merged(None, &[]), None);
+    }
+
+    #[test]
+    fn reports_round_trip() {
+        let r = Report {
+            instance: Uuid::from_u128(1),
+            production: Uuid::from_u128(2),
+            full: true,
+            users: vec![user("ann", 1, None)],
+        };
+        assert_eq!(Report::decode(&r.encode()).unwrap(), r);
+        assert!(Report::decode("{}").is_err());
+    }
+}

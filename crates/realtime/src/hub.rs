@@ -125,6 +125,8 @@ struct Inner {
     cut_off: AtomicU64,
     gap_fills: AtomicU64,
     deliveries: AtomicU64,
+    /// Set when several instances share the database: presence reports go out here.
+    presence_bus: std::sync::OnceLock<crate::presence::PresenceBus>,
 }
 
 /// Cheap to clone; every clone is the same hub.
@@ -167,6 +169,7 @@ impl Hub {
                 cut_off: AtomicU64::new(0),
                 gap_fills: AtomicU64::new(0),
                 deliveries: AtomicU64::new(0),
+                presence_bus: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -253,6 +256,23 @@ impl Hub {
                     }
                 }
             });
+        }
+    }
+
+    /// Presence spans instances from now on: rooms report to `bus` and merge what the
+    /// other instances report (`on_presence`).
+    pub fn set_presence_bus(&self, bus: crate::presence::PresenceBus) {
+        let _ = self.inner.presence_bus.set(bus);
+    }
+
+    pub(crate) fn presence_bus(&self) -> Option<crate::presence::PresenceBus> {
+        self.inner.presence_bus.get().cloned()
+    }
+
+    /// Another instance's presence report: to the room, if there is one here.
+    pub fn on_presence(&self, report: prodsync_domain::presence::Report) {
+        if let Some(entry) = lock(&self.inner.rooms).get(&report.production) {
+            let _ = entry.tx.send(RoomMsg::Remote(report));
         }
     }
 

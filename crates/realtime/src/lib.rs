@@ -18,6 +18,7 @@ mod settings;
 
 pub use hub::{Hub, HubStats};
 pub use link::{attach, FromCore, ToCore, TooManySockets, VirtualSocket};
+pub use presence::PresenceBus;
 pub use protocol::{close_codes, ClientFrame};
 pub use session::upgrade;
 pub use settings::RealtimeSettings;

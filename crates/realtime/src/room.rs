@@ -55,6 +55,8 @@ pub(crate) enum RoomMsg {
     CatchUp {
         seq: Option<i64>,
     },
+    /// Another instance's presence report for this production.
+    Remote(prodsync_domain::presence::Report),
 }
 
 struct Room {
@@ -127,7 +129,7 @@ impl Room {
     }
 
     fn join(&mut self, sub: Subscriber, since: Option<i64>) {
-        let arrival = sub.user.as_deref().map(|u| self.presence.arrive(u, sub.name.as_deref()));
+        let arrival = sub.user.as_deref().and_then(|u| self.presence.arrive(u, sub.name.as_deref()));
         let answer = JoinAnswer {
             production_id: self.production_id,
             head: self.order.head(),
@@ -170,6 +172,11 @@ impl Room {
                 let _ = reply.send(self.presence.users());
             }
             RoomMsg::CatchUp { .. } => {} // handled by the loop: it reads the database
+            RoomMsg::Remote(report) => {
+                for frame in self.presence.remote(report) {
+                    self.broadcast_presence(frame, None);
+                }
+            }
         }
     }
 
@@ -254,9 +261,10 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
         production_id,
         order: Sequencer::new(head),
         subs: Vec::new(),
-        presence: RoomPresence::new(production_id),
+        presence: RoomPresence::new(production_id, hub.presence_bus()),
     };
     let gap_timeout = hub.settings().gap_timeout;
+    let mut heartbeat = tokio::time::interval(crate::presence::HEARTBEAT);
     let mut gap_deadline: Option<Instant> = None;
     loop {
         tokio::select! {
@@ -268,6 +276,11 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
             _ = sleep_until(gap_deadline.unwrap_or_else(Instant::now)), if gap_deadline.is_some() => {
                 room.fill_gap(&hub).await;
                 gap_deadline = None;
+            }
+            _ = heartbeat.tick(), if room.presence.spans_instances() => {
+                for frame in room.presence.heartbeat() {
+                    room.broadcast_presence(frame, None);
+                }
             }
             _ = sleep_until(room.presence.next_due().unwrap_or_else(Instant::now)), if room.presence.next_due().is_some() => {
                 for frame in room.presence.due() {

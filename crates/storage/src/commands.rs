@@ -305,3 +305,22 @@ async fn notify(
     }
     Ok(())
 }
+
+static NOTIFY_PRESENCE: std::sync::LazyLock<crate::prepared::Sql> = std::sync::LazyLock::new(|| {
+    crate::prepared::Sql::new(format!(
+        "SELECT pg_notify('{}', $1)",
+        prodsync_domain::presence::PRESENCE_CHANNEL
+    ))
+});
+
+impl PgStore {
+    /// A presence report for the other instances (best effort: the next heartbeat repeats it).
+    pub async fn notify_presence(&self, payload: String) -> Result<(), SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            stmt(&NOTIFY_PRESENCE).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
+            Ok(())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::StreamExt;
 use prodsync_domain::fanout::{self, Notice, CHANNEL};
+use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
 
 /// What the listener reports.
@@ -18,6 +19,8 @@ pub enum Signal {
     /// The connection went away; notices are not arriving until `Connected`.
     Lost(String),
     Notice(Notice),
+    /// Another instance's presence report.
+    Presence(Report),
 }
 
 /// How often a quiet connection is checked, so a cut one is noticed.
@@ -49,7 +52,9 @@ async fn session(url: &str, tx: &mpsc::UnboundedSender<Signal>) -> Result<(), St
         .await
         .map_err(|_| "connecting timed out".to_owned())?
         .map_err(|e| e.to_string())?;
-    conn.batch_execute(&format!("LISTEN {CHANNEL}")).await.map_err(|e| e.to_string())?;
+    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}"))
+        .await
+        .map_err(|e| e.to_string())?;
     if tx.send(Signal::Connected).is_err() {
         return Ok(());
     }
@@ -58,14 +63,23 @@ async fn session(url: &str, tx: &mpsc::UnboundedSender<Signal>) -> Result<(), St
             let mut stream = std::pin::pin!(conn.notifications_stream());
             loop {
                 match tokio::time::timeout(CHECK_EVERY, stream.next()).await {
-                    Ok(Some(Ok(n))) => match fanout::parse(&n.payload) {
-                        Ok(notice) => {
-                            if tx.send(Signal::Notice(notice)).is_err() {
-                                return Ok(());
+                    Ok(Some(Ok(n))) => {
+                        let signal = if n.channel == PRESENCE_CHANNEL {
+                            Report::decode(&n.payload).map(Signal::Presence)
+                        } else {
+                            fanout::parse(&n.payload).map(Signal::Notice).map_err(|e| e.to_string())
+                        };
+                        match signal {
+                            Ok(s) => {
+                                if tx.send(s).is_err() {
+                                    return Ok(());
+                                }
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, channel = %n.channel, "ignored a notice that does not parse")
                             }
                         }
-                        Err(e) => tracing::warn!(error = %e, "ignored a change notice that does not parse"),
-                    },
+                    }
                     Ok(Some(Err(e))) => return Err(e.to_string()),
                     Ok(None) => return Err("notification stream ended".into()),
                     Err(_) => break, // quiet: check the connection
