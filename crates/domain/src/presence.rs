@@ -298,7 +298,10 @@ impl Report {
     pub fn decode(text: &str) -> Result<Report, String> {
         let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let id = |k: &str| {
-            v.get(k).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()).ok_or(format!("{k}"))
+            v.get(k)
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .ok_or(format!("{k} must be a UUID"))
         };
         let users = v
             .get("users")
