@@ -78,7 +78,7 @@ async fn pages(server: &ServerProc, label: &str, query: &str, requests: usize, r
 }
 
 pub async fn run(server: &ServerProc, target: Target, rows: usize, requests: usize) -> Vec<Row> {
-    let filled = match fill(&server.db.url, target.production, rows) {
+    let filled = match fill(server.db_url(), target.production, rows) {
         Ok(d) => d,
         Err(e) => {
             return vec![Row { scenario: "activity page".into(), errors: 1, note: e, ..Default::default() }]

@@ -24,11 +24,27 @@ pub async fn run(
     rate: f64,
     duration: Duration,
 ) -> Row {
+    run_on(server, &[server], targets, subscribers, rate, duration, "fan-out").await
+}
+
+/// The writer on `server`, the subscribers spread round-robin over `instances` (one or
+/// several processes on one database); CPU is the sum over the processes.
+pub async fn run_on(
+    server: &ServerProc,
+    instances: &[&ServerProc],
+    targets: &[Target],
+    subscribers: usize,
+    rate: f64,
+    duration: Duration,
+    scenario: &str,
+) -> Row {
     let target = targets[0];
     let total = (rate * duration.as_secs_f64()).round().max(1.0) as usize;
     let mut sockets = Vec::with_capacity(subscribers);
     let opened: Vec<Result<ws::Ws, String>> = stream::iter(0..subscribers)
-        .map(|i| ws::connect_and_join(server.port, 2, i, target.production, 64 * 1024))
+        .map(|i| {
+            ws::connect_and_join(instances[i % instances.len()].port, 2, i, target.production, 64 * 1024)
+        })
         .buffer_unordered(256)
         .collect()
         .await;
@@ -77,7 +93,7 @@ pub async fn run(
         })
         .collect();
 
-    let cpu = CpuMeter::start(server);
+    let meters: Vec<CpuMeter> = instances.iter().map(|s| CpuMeter::start(s)).collect();
     let http = reqwest::Client::new();
     let writes: Vec<_> = (0..total)
         .map(|n| {
@@ -107,12 +123,18 @@ pub async fn run(
             delivered += got as u64;
         }
     }
-    let cores = cpu.cores(server);
+    let cores: f64 = meters.iter().zip(instances).map(|(m, s)| m.cores(s)).sum();
+    let cpu = &meters[0];
     let expected = (subscribers as u64 - errors.min(subscribers as u64)) * total as u64;
     let span = Duration::from_micros(last_delivery.load(Ordering::Relaxed)).as_secs_f64().max(1e-3);
     Row {
-        scenario: "fan-out".into(),
-        params: format!("{subscribers} subs, {rate} upd/s, {}s", duration.as_secs()),
+        scenario: scenario.into(),
+        params: format!(
+            "{subscribers} subs on {} instance{}, {rate} upd/s, {}s",
+            instances.len(),
+            if instances.len() == 1 { "" } else { "s" },
+            duration.as_secs()
+        ),
         throughput: delivered as f64 / span,
         unit: "deliveries/s".into(),
         latency: Latency::of(&all),
@@ -120,7 +142,7 @@ pub async fn run(
         lost: expected.saturating_sub(delivered),
         server_cpu_cores: cores,
         client_cpu_cores: cpu.bench_cores(),
-        server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
+        server_peak_rss_mib: instances.iter().map(|s| s.peak_rss_kib()).sum::<u64>() as f64 / 1024.0,
         note: format!(
             "{total} updates to {} cameras x {subscribers} subscribers; latency = REST call start -> delivery",
             targets.len()

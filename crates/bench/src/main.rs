@@ -37,11 +37,11 @@ struct Cli {
     /// Write the rows as JSON here too.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Scenarios to run (comma-separated): write, fanout, connections, catchup, activity, presence, batch.
+    /// Scenarios to run (comma-separated): write, fanout, cluster, connections, catchup, activity, presence, batch.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "write,fanout,connections,catchup,activity,presence,batch"
+        default_value = "write,fanout,cluster,connections,catchup,activity,presence,batch"
     )]
     only: Vec<String>,
     /// Concurrent HTTP clients (and pgbench clients) for the write path.
@@ -71,6 +71,8 @@ struct Plan {
     write_secs: u64,
     fanout: Vec<(usize, f64)>,
     fanout_secs: u64,
+    /// Subscribers and updates a second for the several-instances rows.
+    cluster: (usize, f64),
     connections: Vec<usize>,
     catchup: usize,
     /// Change-log rows for the activity pages, and GETs per page kind.
@@ -87,6 +89,7 @@ impl Plan {
                 write_secs: 2,
                 fanout: vec![(1, 50.0), (100, 50.0)],
                 fanout_secs: 2,
+                cluster: (100, 50.0),
                 connections: vec![500],
                 catchup: 1000,
                 activity_rows: 20_000,
@@ -99,6 +102,7 @@ impl Plan {
                 write_secs: 10,
                 fanout: vec![(1, 200.0), (100, 200.0), (1000, 200.0), (10_000, 20.0)],
                 fanout_secs: 5,
+                cluster: (1000, 200.0),
                 connections: vec![10_000, 50_000],
                 catchup: 10_000,
                 activity_rows: 1_000_000,
@@ -144,7 +148,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
             let targets = fixtures::create(&http, &server.base, productions, cameras).await?;
             let mut ours = writes::run(&server, &targets, cli.clients, secs, label).await;
             let reference = if pgbench::available() {
-                Some(pgbench::run(&server.db.url, cli.clients, secs, cameras, productions, label)?)
+                Some(pgbench::run(server.db_url(), cli.clients, secs, cameras, productions, label)?)
             } else {
                 eprintln!("pgbench not found: skipping the reference");
                 None
@@ -169,6 +173,22 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
                 fanout::run(&server, &targets, subs, rate, Duration::from_secs(plan.fanout_secs)).await,
             );
         }
+    }
+    if wants("cluster") {
+        // The writer on the first instance; subscribers on one instance, then spread over
+        // two on the same database, then a single subscriber on each (the hop's latency).
+        let env = [("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned())];
+        let first = server::ServerProc::start(&cli.server_bin, &env).await?;
+        let second = server::ServerProc::start_on(&cli.server_bin, &env, &first).await?;
+        let targets = fixtures::create(&http, &first.base, 1, 8).await?;
+        let secs = Duration::from_secs(plan.fanout_secs);
+        let (subs, rate) = plan.cluster;
+        rows.push(fanout::run_on(&first, &[&first], &targets, subs, rate, secs, "cluster fan-out").await);
+        rows.push(
+            fanout::run_on(&first, &[&first, &second], &targets, subs, rate, secs, "cluster fan-out").await,
+        );
+        rows.push(fanout::run_on(&first, &[&first], &targets, 1, 20.0, secs, "cross-instance hop").await);
+        rows.push(fanout::run_on(&first, &[&second], &targets, 1, 20.0, secs, "cross-instance hop").await);
     }
     if wants("connections") {
         let env = [

@@ -11,7 +11,9 @@ pub struct ServerProc {
     child: Child,
     pub base: String,
     pub port: u16,
-    pub db: TestDatabase,
+    /// Its own fresh database; `None` for a second instance on another's (`start_on`).
+    _db: Option<TestDatabase>,
+    url: String,
 }
 
 /// Clock ticks per second for /proc/<pid>/stat; 100 on every Linux this runs on.
@@ -20,10 +22,33 @@ const CLK_TCK: f64 = 100.0;
 impl ServerProc {
     pub async fn start(bin: &Path, env: &[(&str, String)]) -> Result<ServerProc, String> {
         let db = TestDatabase::new().await;
+        let url = db.url.clone();
+        Self::launch(bin, env, Some(db), url).await
+    }
+
+    /// Another instance on the same database as `first` (several instances).
+    pub async fn start_on(
+        bin: &Path,
+        env: &[(&str, String)],
+        first: &ServerProc,
+    ) -> Result<ServerProc, String> {
+        Self::launch(bin, env, None, first.url.clone()).await
+    }
+
+    pub fn db_url(&self) -> &str {
+        &self.url
+    }
+
+    async fn launch(
+        bin: &Path,
+        env: &[(&str, String)],
+        db: Option<TestDatabase>,
+        url: String,
+    ) -> Result<ServerProc, String> {
         let port =
             TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
         let mut cmd = Command::new(bin);
-        cmd.args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--database-url", &db.url])
+        cmd.args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--database-url", &url])
             .env("PRODSYNC_LOG_LEVEL", "warn")
             .env("PRODSYNC_MAX_CONNECTIONS", "200000")
             .stdout(Stdio::null())
@@ -32,7 +57,7 @@ impl ServerProc {
             cmd.env(k, v);
         }
         let child = cmd.spawn().map_err(|e| format!("starting {}: {e}", bin.display()))?;
-        let server = ServerProc { child, base: format!("http://127.0.0.1:{port}"), port, db };
+        let server = ServerProc { child, base: format!("http://127.0.0.1:{port}"), port, _db: db, url };
         server.wait_healthy().await?;
         Ok(server)
     }
@@ -41,7 +66,8 @@ impl ServerProc {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if let Ok(r) = client.get(format!("{}/health", self.base)).send().await {
+            // Ready: the database answers and it hears the other instances.
+            if let Ok(r) = client.get(format!("{}/ready", self.base)).send().await {
                 if r.status().is_success() {
                     return Ok(());
                 }
