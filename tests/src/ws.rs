@@ -101,6 +101,21 @@ impl WsClient {
         }
     }
 
+    /// The next text frame exactly as it came over the wire (presence frames skipped
+    /// unless `see_presence`).
+    pub async fn raw(&mut self, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.socket.next()).await.ok()??.ok()?;
+            if let Message::Text(t) = msg {
+                let presence = t.as_str().starts_with(r#"{"event":"presence:"#);
+                if !presence || self.see_presence {
+                    return Some(t.as_str().to_owned());
+                }
+            }
+        }
+    }
+
     pub async fn frame(&mut self) -> Value {
         match self.next(Duration::from_secs(10)).await {
             Got::Frame(v) => v,

@@ -350,3 +350,18 @@ async fn a_change_whose_broadcast_never_came_is_filled_from_the_change_log_in_or
     assert_eq!(events[0]["data"]["data"]["name"], "unannounced");
     assert_eq!(events[0]["data"]["userId"], "elsewhere");
 }
+
+#[tokio::test]
+async fn every_socket_of_a_room_gets_the_same_bytes_for_an_event() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let mut a = WsClient::connect(&s.ws_url()).await;
+    let mut b = WsClient::connect(&s.ws_url()).await;
+    a.join(&pid, None).await;
+    b.join(&pid, None).await;
+    s.create(&pid, "cameras", json!({"name": "Cam 1", "note": "é ☃"})).await;
+    let (fa, fb) =
+        (a.raw(Duration::from_secs(5)).await.unwrap(), b.raw(Duration::from_secs(5)).await.unwrap());
+    assert!(fa.contains("camera:created"), "{fa}");
+    assert_eq!(fa, fb, "one encoding of the event, shared by every socket");
+}

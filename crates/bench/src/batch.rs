@@ -59,6 +59,7 @@ pub async fn run(server: &ServerProc, targets: &[Target], operations: usize) -> 
         server_cpu_cores: cpu.cores(server),
         client_cpu_cores: cpu.bench_cores(),
         server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
+        cpu_us_per_delivery: None,
         note: format!(
             "answered in {:.0} ms; last event at the subscriber after {:.0} ms",
             ms(answered),

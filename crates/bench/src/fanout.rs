@@ -124,6 +124,7 @@ pub async fn run_on(
         }
     }
     let cores: f64 = meters.iter().zip(instances).map(|(m, s)| m.cores(s)).sum();
+    let cpu_used: f64 = meters.iter().zip(instances).map(|(m, s)| m.used(s)).sum();
     let cpu = &meters[0];
     let expected = (subscribers as u64 - errors.min(subscribers as u64)) * total as u64;
     let span = Duration::from_micros(last_delivery.load(Ordering::Relaxed)).as_secs_f64().max(1e-3);
@@ -143,6 +144,7 @@ pub async fn run_on(
         server_cpu_cores: cores,
         client_cpu_cores: cpu.bench_cores(),
         server_peak_rss_mib: instances.iter().map(|s| s.peak_rss_kib()).sum::<u64>() as f64 / 1024.0,
+        cpu_us_per_delivery: (delivered > 0).then(|| cpu_used * 1e6 / delivered as f64),
         note: format!(
             "{total} updates to {} cameras x {subscribers} subscribers; latency = REST call start -> delivery",
             targets.len()

@@ -111,6 +111,7 @@ pub async fn run(server: &ServerProc, target: Target, users: usize, duration: Du
         server_cpu_cores: cores,
         client_cpu_cores: cpu.bench_cores(),
         server_peak_rss_mib: server.peak_rss_kib() as f64 / 1024.0,
+        cpu_us_per_delivery: None,
         note: format!(
             "{moves} moves x {joined} sockets; {cut} sockets closed; latency = send -> delivery; server {:.1} us CPU/delivery",
             cores * duration.as_secs_f64() * 1e6 / deliveries.max(1) as f64

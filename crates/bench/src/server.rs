@@ -148,6 +148,11 @@ impl CpuMeter {
         used / self.started.elapsed().as_secs_f64().max(1e-9)
     }
 
+    /// Server CPU seconds used since the start.
+    pub fn used(&self, server: &ServerProc) -> f64 {
+        server.cpu_seconds() - self.server
+    }
+
     pub fn cores(&self, server: &ServerProc) -> f64 {
         self.per_second(server.cpu_seconds() - self.server)
     }

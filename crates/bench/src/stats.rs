@@ -46,13 +46,17 @@ pub struct Row {
     /// CPU the bench process itself used meanwhile: it shares the machine with the server.
     pub client_cpu_cores: f64,
     pub server_peak_rss_mib: f64,
+    /// Server CPU time per delivery, µs, for the fan-out rows (the figure that matters for
+    /// a real-time server, without arithmetic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_us_per_delivery: Option<f64>,
     /// Anything scenario-specific (ratio to pgbench, RSS per connection, time to live).
     pub note: String,
 }
 
 pub fn print_table(rows: &[Row]) {
     println!(
-        "{:<22} {:<30} {:>12} {:<13} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>5} {:>5} {:>8}  note",
+        "{:<22} {:<30} {:>12} {:<13} {:>8} {:>8} {:>8} {:>8} {:>6} {:>5} {:>5} {:>5} {:>8} {:>8}  note",
         "scenario",
         "params",
         "throughput",
@@ -65,11 +69,12 @@ pub fn print_table(rows: &[Row]) {
         "lost",
         "cpu",
         "bench",
-        "rss MiB"
+        "rss MiB",
+        "µs/dlv"
     );
     for r in rows {
         println!(
-            "{:<22} {:<30} {:>12.1} {:<13} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>5.2} {:>5.2} {:>8.1}  {}",
+            "{:<22} {:<30} {:>12.1} {:<13} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>6} {:>5} {:>5.2} {:>5.2} {:>8.1} {:>8}  {}",
             r.scenario,
             r.params,
             r.throughput,
@@ -83,6 +88,7 @@ pub fn print_table(rows: &[Row]) {
             r.server_cpu_cores,
             r.client_cpu_cores,
             r.server_peak_rss_mib,
+            r.cpu_us_per_delivery.map_or_else(String::new, |c| format!("{c:.2}")),
             r.note
         );
     }
