@@ -57,3 +57,21 @@ impl Proxy {
         self.accept = Some(self.spawn(listener));
     }
 }
+
+/// `host:port` of a PostgreSQL URL (5432 when it names none).
+pub fn host_port(url: &str) -> String {
+    let after = url.split("://").nth(1).unwrap_or(url);
+    let host = after.rsplit('@').next().unwrap_or(after);
+    let host = host.split('/').next().unwrap_or(host);
+    if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+/// The URL of database `name` on the test server, reached through the proxy on `port`.
+pub fn via(port: u16, name: &str) -> String {
+    let server = crate::test_db::server_url();
+    crate::test_db::with_database(&server.replace(&host_port(&server), &format!("127.0.0.1:{port}")), name)
+}

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prodsync_e2e::cluster::Instance;
-use prodsync_e2e::proxy::Proxy;
-use prodsync_e2e::test_db::{server_url, with_database, TestDatabase};
+use prodsync_e2e::proxy::{host_port, via, Proxy};
+use prodsync_e2e::test_db::{server_url, TestDatabase};
 use prodsync_e2e::ws::{seqs, Got, WsClient};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -164,26 +164,12 @@ async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_el
     }
 }
 
-fn host_port(url: &str) -> String {
-    let after = url.split("://").nth(1).unwrap_or(url);
-    let host = after.rsplit('@').next().unwrap_or(after);
-    let host = host.split('/').next().unwrap_or(host);
-    if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:5432")
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_instance_cut_from_the_database_is_unready_refuses_writes_fast_and_catches_up() {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
     let mut proxy = Proxy::start(&host_port(&server_url())).await;
-    let via_proxy = with_database(
-        &server_url().replace(&host_port(&server_url()), &format!("127.0.0.1:{}", proxy.port)),
-        &db.name,
-    );
+    let via_proxy = via(proxy.port, &db.name);
     let (a, b) = (Instance::start(&via_proxy, &[]), Instance::start(&db.url, &[]));
     a.ready(&http).await;
     b.ready(&http).await;

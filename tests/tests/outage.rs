@@ -1,30 +1,16 @@
 //! The database going away and coming back, through a proxy the test cuts and restores.
 
-use prodsync_e2e::proxy::Proxy;
-use prodsync_e2e::test_db::{server_url, with_database, TestDatabase};
+use prodsync_e2e::proxy::{host_port, via, Proxy};
+use prodsync_e2e::test_db::{server_url, TestDatabase};
 use prodsync_e2e::TestServer;
 use reqwest::StatusCode;
 use serde_json::json;
-
-fn host_port(url: &str) -> String {
-    let after = url.split("://").nth(1).unwrap_or(url);
-    let host = after.rsplit('@').next().unwrap_or(after);
-    let host = host.split('/').next().unwrap_or(host);
-    if host.contains(':') {
-        host.to_owned()
-    } else {
-        format!("{host}:5432")
-    }
-}
 
 #[tokio::test]
 async fn health_is_503_while_the_database_is_down_and_recovers() {
     let db = TestDatabase::new().await;
     let mut proxy = Proxy::start(&host_port(&server_url())).await;
-    let via_proxy = with_database(
-        &server_url().replace(&host_port(&server_url()), &format!("127.0.0.1:{}", proxy.port)),
-        &db.name,
-    );
+    let via_proxy = via(proxy.port, &db.name);
     let s = TestServer::start_with(db, via_proxy, |_| {}).await;
     assert_eq!(s.get("/health").await.0, StatusCode::OK);
     let pid = s.production("Gala").await;

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use prodsync_domain::access::{decide, needs_membership, Identity, Operation, Verdict};
-use prodsync_domain::command::{Command, Outcome};
+use prodsync_domain::command::{Atomicity, Command, Outcome};
 use prodsync_domain::ports::{Actor, ChangePublisher, CommandStore, EntityStore, MemberStore};
 use prodsync_domain::SyncError;
 use prodsync_realtime::Hub;
@@ -84,6 +84,21 @@ impl CompatState {
         let (store, publisher) = (self.commands.clone(), self.publisher.clone());
         let task = tokio::spawn(async move {
             let out = store.execute(command, actor, None).await?;
+            publisher.publish(&out.events());
+            Ok::<_, SyncError>(out)
+        });
+        task.await.map_err(|e| SyncError::Internal(format!("write task failed: {e}")))?
+    }
+
+    /// Several commands as one transaction (a source and its outputs), published after.
+    pub(crate) async fn run_batch(
+        &self,
+        commands: Vec<Result<Command, SyncError>>,
+        actor: Actor,
+    ) -> Result<Outcome, SyncError> {
+        let (store, publisher) = (self.commands.clone(), self.publisher.clone());
+        let task = tokio::spawn(async move {
+            let out = store.execute_batch(commands, Atomicity::All, actor, None).await?;
             publisher.publish(&out.events());
             Ok::<_, SyncError>(out)
         });

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{GlobalOperation, Identity, Operation};
 use prodsync_domain::catalog::{self, PRODUCTION, SOURCE, SOURCE_OUTPUT};
-use prodsync_domain::command::{Atomicity, Command, Outcome};
+use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::ports::Actor;
 use prodsync_domain::settings::{parse_value, Lookup, LookupChange};
 use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, SyncError};
@@ -286,9 +286,14 @@ async fn get_entity(
     let route = segment(&seg)?;
     let who = caller(&state, &req, None)?;
     let (e, production) = locate(&state, &who, route, &raw, Operation::Read).await?;
-    let labels = labels(&state, route.kind, e.production_id).await?;
-    let outputs = outputs_of(&state, route.kind, e.production_id).await?;
-    Ok(HttpResponse::Ok().json(entity_json(route, &e, &production, &labels, &outputs)))
+    Ok(HttpResponse::Ok().json(shown(&state, route, &e, &production).await?))
+}
+
+/// An entity as the original shows it, references by display id and a source's outputs.
+async fn shown(state: &CompatState, route: &Route, e: &Entity, production: &str) -> Result<Value> {
+    let labels = labels(state, route.kind, e.production_id).await?;
+    let outputs = outputs_of(state, route.kind, e.production_id).await?;
+    Ok(entity_json(route, e, production, &labels, &outputs))
 }
 
 /// Resolves references the original gave as display ids ("CCU 1") to UUIDs.
@@ -347,12 +352,9 @@ async fn create_entity(
     if route.kind == &SOURCE {
         commands.extend(output_creates(&body, id, production)?);
     }
-    let out = state.commands.execute_batch(commands, Atomicity::All, actor(&who), None).await?;
-    state.publisher.publish(&out.events());
+    state.run_batch(commands, actor(&who)).await?;
     let e = state.entities.get(route.kind, production, id).await?;
-    let labels = labels(&state, route.kind, production).await?;
-    let outputs = outputs_of(&state, route.kind, production).await?;
-    Ok(HttpResponse::Created().json(entity_json(route, &e, pid, &labels, &outputs)))
+    Ok(HttpResponse::Created().json(shown(&state, route, &e, pid).await?))
 }
 
 /// A source's `outputs` array, as creates of its outputs.
@@ -415,12 +417,9 @@ async fn update_entity(
         }
         commands.extend(output_creates(&body, e.id, e.production_id)?);
     }
-    let out = state.commands.execute_batch(commands, Atomicity::All, actor(&who), None).await?;
-    state.publisher.publish(&out.events());
+    state.run_batch(commands, actor(&who)).await?;
     let now = state.entities.get(route.kind, e.production_id, e.id).await?;
-    let labels = labels(&state, route.kind, e.production_id).await?;
-    let outputs = outputs_of(&state, route.kind, e.production_id).await?;
-    Ok(HttpResponse::Ok().json(entity_json(route, &now, &production, &labels, &outputs)))
+    Ok(HttpResponse::Ok().json(shown(&state, route, &now, &production).await?))
 }
 
 async fn delete_entity(
