@@ -103,11 +103,12 @@ test("websocket, polling and upgraded clients see REST writes in order, presence
   }
 
   // A write through the native API reaches Socket.IO clients too, with the original's changes.
-  const updated = next(cy, "entity:updated");
+  const updated = Promise.all([ann, bob, cy].map((s) => next(s, "entity:updated")));
   await rest("PUT", `${BASE}/api/productions/${show.uuid}/cameras/${cam.uuid}`, { model: "HDC-5500" }, { "x-user-id": "dan" });
-  const ev = await updated;
-  assert.deepEqual(ev.changes, { model: { from: null, to: "HDC-5500" } });
-  assert.equal(ev.userId, "dan");
+  for (const ev of await updated) {
+    assert.deepEqual(ev.changes, { model: { from: null, to: "HDC-5500" } });
+    assert.equal(ev.userId, "dan");
+  }
 
   // Twenty quick edits arrive at every client once each, in version order.
   const edits = [ann, bob, cy].map((s) => collect(s, "entity:updated", 20));
