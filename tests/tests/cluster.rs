@@ -336,3 +336,53 @@ async fn until_presence(ws: &mut WsClient, pred: impl Fn(&Value) -> bool) -> Val
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lone_instance_sends_no_notices_and_starts_when_another_appears() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let a = Instance::start(&db.url, &[]);
+    a.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let url = format!("{}/api/productions/{pid}/cameras", a.base);
+    // Listen as another process would, without registering as an instance.
+    let (_listening, mut heard) = listen_on(&db.url).await;
+    let (status, _) = post(&http, &url, &json!({"name": "Alone"})).await.unwrap();
+    assert_eq!(status, StatusCode::CREATED);
+    // Nothing to wait for but silence: a notice would be here within milliseconds.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), heard.recv()).await.is_err(),
+        "a lone instance notified"
+    );
+
+    // Another instance appears (its row in `instances`): within a check interval, writes notify.
+    let (client, _task) = db_client(&db.url).await;
+    client.batch_execute("INSERT INTO instances (id, seen) VALUES (gen_random_uuid(), now())").await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _) = post(&http, &url, &json!({"name": "Seen"})).await.unwrap();
+        assert_eq!(status, StatusCode::CREATED);
+        if tokio::time::timeout(Duration::from_millis(200), heard.recv()).await.is_ok() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "writes never notified once a peer was alive");
+    }
+}
+
+/// A connection that LISTENs on the change channel: each payload arrives on the receiver
+/// while the returned client lives.
+async fn listen_on(url: &str) -> (tokio_postgres::Client, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (client, mut connection) =
+        tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(Ok(m)) = futures_util::StreamExt::next(&mut messages).await {
+            if let tokio_postgres::AsyncMessage::Notification(n) = m {
+                let _ = tx.send(n.payload().to_owned());
+            }
+        }
+    });
+    client.batch_execute(&format!("LISTEN {}", prodsync_domain::fanout::CHANNEL)).await.unwrap();
+    (client, rx)
+}

@@ -188,7 +188,7 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
 /// it missed from the change log.
 fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
     let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
-    let reporter = store.clone();
+    let (reporter, listener_store) = (store.clone(), store.clone());
     hub.set_presence_bus(prodsync_realtime::PresenceBus {
         instance: me,
         send: Arc::new(move |payload| {
@@ -201,12 +201,17 @@ fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: Stri
         }),
     });
     tokio::spawn(async move {
-        let mut signals = prodsync_storage::listen(database_url);
+        let mut signals = prodsync_storage::listen(database_url, &listener_store);
         while let Some(signal) = signals.recv().await {
             match signal {
-                Signal::Connected => {
+                Signal::Connected { peers } => {
+                    if peers && !listening.load(Ordering::Relaxed) {
+                        // Others notify only once they know this instance: wait until they
+                        // have all seen it before serving.
+                        tokio::time::sleep(prodsync_storage::PEER_DELAY).await;
+                    }
                     if !listening.swap(true, Ordering::Relaxed) {
-                        tracing::info!("listening for other instances' changes");
+                        tracing::info!(peers, "listening for other instances' changes");
                     }
                     hub.catch_up_all();
                 }

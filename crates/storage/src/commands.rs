@@ -169,7 +169,9 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = run(c, &command, &actor).await?;
-                notify(c, self.instance, &outcome.events()).await?;
+                if self.has_peers() {
+                    notify(c, self.instance, &outcome.events()).await?;
+                }
                 if command.is_undoable() {
                     record(c, production_of(&command), &actor, &outcome.events()).await?;
                 }
@@ -208,7 +210,9 @@ impl CommandStore for PgStore {
                     guard(c, r).await?;
                 }
                 let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
-                notify(c, self.instance, &outcome.events()).await?;
+                if self.has_peers() {
+                    notify(c, self.instance, &outcome.events()).await?;
+                }
                 // One request, one step, however many operations.
                 if let Some(Ok(first)) = commands.iter().find(|c| c.as_ref().is_ok_and(Command::is_undoable))
                 {
@@ -316,6 +320,9 @@ static NOTIFY_PRESENCE: std::sync::LazyLock<crate::prepared::Sql> = std::sync::L
 impl PgStore {
     /// A presence report for the other instances (best effort: the next heartbeat repeats it).
     pub async fn notify_presence(&self, payload: String) -> Result<(), SyncError> {
+        if !self.has_peers() {
+            return Ok(());
+        }
         let run = async {
             let mut conn = self.conn().await?;
             stmt(&NOTIFY_PRESENCE).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;

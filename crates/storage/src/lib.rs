@@ -26,7 +26,7 @@ pub mod test_db;
 mod undo;
 
 pub use library::LibraryStore;
-pub use listen::{listen, Signal};
+pub use listen::{listen, Signal, PEER_DELAY};
 pub use migrate::run_migrations;
 pub use pool::{connect, PoolSettings};
 pub use settings::SettingsStore;
@@ -42,15 +42,26 @@ pub struct PgStore {
     pool: PgPool,
     /// This process, as its change notices name it (so it skips its own).
     instance: uuid::Uuid,
+    /// Whether another instance is alive: only then do writes notify (kept by `listen`).
+    peers: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
-        PgStore { pool, instance: uuid::Uuid::new_v4() }
+        PgStore { pool, instance: uuid::Uuid::new_v4(), peers: Default::default() }
     }
 
     pub fn instance(&self) -> uuid::Uuid {
         self.instance
+    }
+
+    /// Whether writes tell other instances (another one is alive).
+    pub fn has_peers(&self) -> bool {
+        self.peers.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn peers_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.peers.clone()
     }
 
     /// Connections in use and callers waiting for one, for the metrics.

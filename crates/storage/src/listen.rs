@@ -15,7 +15,11 @@ use tokio::sync::mpsc;
 #[derive(Debug)]
 pub enum Signal {
     /// Listening (again): anything committed meanwhile must be read from the log.
-    Connected,
+    /// `peers`: other instances were alive then; they learn of this one within
+    /// `PEER_DELAY`, and this instance should not serve before.
+    Connected {
+        peers: bool,
+    },
     /// The connection went away; notices are not arriving until `Connected`.
     Lost(String),
     Notice(Notice),
@@ -23,16 +27,21 @@ pub enum Signal {
     Presence(Report),
 }
 
-/// How often a quiet connection is checked, so a cut one is noticed.
+/// How often a quiet connection is checked (so a cut one is noticed), this instance's
+/// row refreshed and the others counted.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
+/// How long after an instance appears every other has seen it (and notifies).
+pub const PEER_DELAY: Duration = Duration::from_secs(5);
 
-/// Listens until the receiver is dropped, reconnecting with a growing pause.
-pub fn listen(url: String) -> mpsc::UnboundedReceiver<Signal> {
+/// Listens until the receiver is dropped, reconnecting with a growing pause. Keeps this
+/// instance's row in `instances` fresh and `store`'s peers flag current.
+pub fn listen(url: String, store: &crate::PgStore) -> mpsc::UnboundedReceiver<Signal> {
     let (tx, rx) = mpsc::unbounded_channel();
+    let (me, peers) = (store.instance(), store.peers_flag());
     tokio::spawn(async move {
         let mut pause = Duration::from_millis(100);
         loop {
-            let reason = match session(&url, &tx).await {
+            let reason = match session(&url, me, &peers, &tx).await {
                 Ok(()) => return, // nobody listens any more
                 Err(e) => e,
             };
@@ -47,7 +56,12 @@ pub fn listen(url: String) -> mpsc::UnboundedReceiver<Signal> {
 }
 
 /// One connection's life: `Ok` when the receiver is gone, `Err` when the connection is.
-async fn session(url: &str, tx: &mpsc::UnboundedSender<Signal>) -> Result<(), String> {
+async fn session(
+    url: &str,
+    me: uuid::Uuid,
+    peers: &std::sync::atomic::AtomicBool,
+    tx: &mpsc::UnboundedSender<Signal>,
+) -> Result<(), String> {
     let mut conn = tokio::time::timeout(Duration::from_secs(5), AsyncPgConnection::establish(url))
         .await
         .map_err(|_| "connecting timed out".to_owned())?
@@ -55,7 +69,9 @@ async fn session(url: &str, tx: &mpsc::UnboundedSender<Signal>) -> Result<(), St
     conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}"))
         .await
         .map_err(|e| e.to_string())?;
-    if tx.send(Signal::Connected).is_err() {
+    let others = heartbeat(&mut conn, me).await?;
+    peers.store(others, std::sync::atomic::Ordering::Relaxed);
+    if tx.send(Signal::Connected { peers: others }).is_err() {
         return Ok(());
     }
     loop {
@@ -86,12 +102,32 @@ async fn session(url: &str, tx: &mpsc::UnboundedSender<Signal>) -> Result<(), St
                 }
             }
         }
-        tokio::time::timeout(Duration::from_secs(5), conn.batch_execute("SELECT 1"))
+        let others = tokio::time::timeout(Duration::from_secs(5), heartbeat(&mut conn, me))
             .await
-            .map_err(|_| "connection check timed out".to_owned())?
-            .map_err(|e| e.to_string())?;
+            .map_err(|_| "connection check timed out".to_owned())??;
+        peers.store(others, std::sync::atomic::Ordering::Relaxed);
         if tx.is_closed() {
             return Ok(());
         }
     }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Refreshes this instance's row and counts the others seen lately (rows of instances
+/// gone for an hour are dropped on the way).
+async fn heartbeat(conn: &mut AsyncPgConnection, me: uuid::Uuid) -> Result<bool, String> {
+    use diesel_async::RunQueryDsl;
+    let sql = format!(
+        "WITH up AS (INSERT INTO instances (id, seen) VALUES ('{me}', now()) \
+         ON CONFLICT (id) DO UPDATE SET seen = now()), \
+         gone AS (DELETE FROM instances WHERE seen < now() - interval '1 hour') \
+         SELECT count(*) AS n FROM instances WHERE id <> '{me}' AND seen > now() - interval '10 seconds'"
+    );
+    let rows: Vec<Count> = diesel::sql_query(sql).load(conn).await.map_err(|e| e.to_string())?;
+    Ok(<[Count]>::first(&rows).is_some_and(|c| c.n > 0))
 }

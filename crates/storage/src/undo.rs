@@ -22,11 +22,14 @@ use crate::prepared::{stmt, Sql};
 use crate::rows::RowJson;
 use crate::sql::statements;
 
+/// A new step clears what the user could redo, in the same statement: it runs while the
+/// production's counter row is locked, so every round trip here delays the next writer.
 static RECORD: LazyLock<Sql> = LazyLock::new(|| {
-    Sql::new("INSERT INTO undo_steps (production_id, user_id, first_seq, last_seq) VALUES ($1, $2, $3, $4)")
+    Sql::new(
+        "WITH cleared AS (DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone) \
+         INSERT INTO undo_steps (production_id, user_id, first_seq, last_seq) VALUES ($3, $4, $5, $6)",
+    )
 });
-static CLEAR_REDO: LazyLock<Sql> =
-    LazyLock::new(|| Sql::new("DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone"));
 static LATEST_DONE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
@@ -102,8 +105,9 @@ pub(crate) async fn record(
     let (Some(user), None, Some((first, last))) = (actor.id(), actor.cause, seq_range(events)) else {
         return Ok(());
     };
-    stmt(&CLEAR_REDO).bind::<SqlUuid, _>(production).bind::<Text, _>(user).execute(conn).await?;
     stmt(&RECORD)
+        .bind::<SqlUuid, _>(production)
+        .bind::<Text, _>(user)
         .bind::<SqlUuid, _>(production)
         .bind::<Text, _>(user)
         .bind::<BigInt, _>(first)

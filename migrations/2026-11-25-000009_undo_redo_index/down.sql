@@ -1,0 +1,1 @@
+DROP INDEX undo_steps_undone_idx;
