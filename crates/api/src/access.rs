@@ -24,7 +24,7 @@ pub struct Caller(pub Identity);
 impl Caller {
     /// Who a write is attributed to.
     pub fn actor(&self) -> Actor {
-        Actor { id: self.0.user_id.clone(), name: self.0.name.clone(), cause: None }
+        Actor { id: self.0.user_id.clone(), name: self.0.name.clone(), cause: None, step: None }
     }
 }
 

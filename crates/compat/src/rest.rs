@@ -75,7 +75,7 @@ fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Resul
 }
 
 fn actor(who: &Identity) -> Actor {
-    Actor { id: who.user_id.clone(), name: who.name.clone(), cause: None }
+    Actor { id: who.user_id.clone(), name: who.name.clone(), cause: None, step: None }
 }
 
 fn segment(raw: &str) -> Result<&'static Route> {

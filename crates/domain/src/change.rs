@@ -39,6 +39,8 @@ pub struct Change {
     pub actor_name: Option<String>,
     /// `undo` or `redo` when the write is one.
     pub cause: Option<&'static str>,
+    /// The actor's undo step this change belongs to, if the write is undoable.
+    pub step: Option<Uuid>,
     pub at: OffsetDateTime,
 }
 

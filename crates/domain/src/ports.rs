@@ -26,6 +26,9 @@ pub struct Actor {
     /// Why the write happens when it is not a plain edit (an undo, a redo); it travels
     /// into the events' `cause`.
     pub cause: Option<Cause>,
+    /// The undo step this write's changes join (set by the store for undoable writes:
+    /// the change log records the step as it appends, in the same statement).
+    pub step: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +48,7 @@ impl Cause {
 
 impl Actor {
     pub fn user(id: &str) -> Actor {
-        Actor { id: Some(id.to_owned()), name: None, cause: None }
+        Actor { id: Some(id.to_owned()), name: None, cause: None, step: None }
     }
 
     pub fn id(&self) -> Option<&str> {

@@ -21,13 +21,21 @@ use crate::rows::{HistoryRow, LogRow, SeqRow};
 
 /// Bumps the production's counter and writes the entry in one statement. The counter row
 /// stays locked until commit, so the next writer of this production gets the next seq only
-/// after this one is visible: seqs are gapless and in commit order.
+/// after this one is visible: seqs are gapless and in commit order. For an undoable write
+/// ($13 the step) the same statement records the actor's undo step (the first append of
+/// a request inserts it, later ones extend it) and clears their redo list: every round
+/// trip while the counter row is locked delays the production's next writer.
 static APPEND: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq) \
-    INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
+        "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq), \
+    l AS (INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
     user_name, created_at, changed_fields, diff, data, cause) \
-    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM s RETURNING seq",
+    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM s RETURNING seq), \
+    u AS (INSERT INTO undo_steps (production_id, user_id, step, first_seq, last_seq) \
+    SELECT s.id, $13, $14, s.seq, s.seq FROM s WHERE $15::uuid IS NOT NULL \
+    ON CONFLICT (step) DO UPDATE SET last_seq = EXCLUDED.last_seq), \
+    r AS (DELETE FROM undo_steps WHERE production_id = $16 AND user_id = $17 AND undone AND $18::uuid IS NOT NULL) \
+    SELECT seq FROM l",
     )
 });
 
@@ -51,8 +59,21 @@ pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<Chan
     let diff = change.diff_json();
     let (kind, id, at, name) =
         (change.entity.kind.name, change.entity.id, change.at, change.actor_name.clone());
+    let step = change.step;
     let event = change.into_event(0);
-    append_event(conn, kind, id, at, name.as_deref(), &diff, event).await
+    let entry = Entry { kind, id, at, user_name: name.as_deref(), diff: &diff, step };
+    append_event(conn, entry, event).await
+}
+
+/// What the log keeps of a change besides its event.
+struct Entry<'a> {
+    kind: &'a str,
+    id: Uuid,
+    at: time::OffsetDateTime,
+    user_name: Option<&'a str>,
+    diff: &'a Value,
+    /// The undo step it joins, for an undoable write.
+    step: Option<Uuid>,
 }
 
 /// A membership change: in the production's stream like any entity change.
@@ -63,19 +84,19 @@ pub async fn append_member(
     let diff = change.diff_json();
     let (id, at, name) = (change.member.id, change.at, change.actor_name.clone());
     let event = change.into_event(0);
-    append_event(conn, MEMBER, id, at, name.as_deref(), &diff, event).await
+    let entry = Entry { kind: MEMBER, id, at, user_name: name.as_deref(), diff: &diff, step: None };
+    append_event(conn, entry, event).await
 }
 
 /// Writes `event` (its seq still 0) to the log and gives it the seq it got.
 async fn append_event(
     conn: &mut AsyncPgConnection,
-    kind: &str,
-    id: Uuid,
-    at: time::OffsetDateTime,
-    user_name: Option<&str>,
-    diff: &Value,
+    entry: Entry<'_>,
     mut event: ChangeEvent,
 ) -> Result<ChangeEvent, DbError> {
+    let Entry { kind, id, at, user_name, diff, step } = entry;
+    // An undo step needs a user; without one the write is not undoable.
+    let step = step.filter(|_| event.data.user_id.is_some());
     let production_id = event.production_id();
     let action = event.event.rsplit(':').next().unwrap_or_default().to_owned();
     let p = &event.data;
@@ -92,6 +113,12 @@ async fn append_event(
         .bind::<Jsonb, _>(diff)
         .bind::<Jsonb, _>(&p.data)
         .bind::<Nullable<Text>, _>(p.cause.as_deref())
+        .bind::<Nullable<Text>, _>(p.user_id.as_deref())
+        .bind::<Nullable<SqlUuid>, _>(step)
+        .bind::<Nullable<SqlUuid>, _>(step)
+        .bind::<SqlUuid, _>(production_id)
+        .bind::<Nullable<Text>, _>(p.user_id.as_deref())
+        .bind::<Nullable<SqlUuid>, _>(step)
         .get_result::<SeqRow>(conn)
         .await
         .optional()?;

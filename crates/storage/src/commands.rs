@@ -23,7 +23,7 @@ use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
 use crate::library;
 use crate::members::{remove_tx, set_tx};
 use crate::prepared::{stmt, Sql};
-use crate::undo::{record, undo_tx};
+use crate::undo::undo_tx;
 use crate::PgStore;
 
 static TRY_LOCK: LazyLock<Sql> =
@@ -162,6 +162,7 @@ impl CommandStore for PgStore {
         receipt: Option<Receipt>,
     ) -> Result<Outcome, SyncError> {
         let kind = prepare(&mut command)?;
+        let actor = with_step(actor, command.is_undoable());
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
             conn.transaction(async |c| {
@@ -171,9 +172,6 @@ impl CommandStore for PgStore {
                 let outcome = run(c, &command, &actor).await?;
                 if self.has_peers() {
                     notify(c, self.instance, &outcome.events()).await?;
-                }
-                if command.is_undoable() {
-                    record(c, production_of(&command), &actor, &outcome.events()).await?;
                 }
                 if let Some(r) = &receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;
@@ -203,6 +201,9 @@ impl CommandStore for PgStore {
                 (Err(e), Atomicity::Each) => *command = Err(e),
             }
         }
+        // One request, one undo step, however many operations.
+        let undoable = commands.iter().any(|c| c.as_ref().is_ok_and(Command::is_undoable));
+        let actor = with_step(actor, undoable);
         self.retrying(&PRODUCTION, || async {
             let mut conn = self.conn().await?;
             conn.transaction(async |c| {
@@ -212,11 +213,6 @@ impl CommandStore for PgStore {
                 let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
                 if self.has_peers() {
                     notify(c, self.instance, &outcome.events()).await?;
-                }
-                // One request, one step, however many operations.
-                if let Some(Ok(first)) = commands.iter().find(|c| c.as_ref().is_ok_and(Command::is_undoable))
-                {
-                    record(c, production_of(first), &actor, &outcome.events()).await?;
                 }
                 if let Some(r) = &receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;
@@ -255,21 +251,6 @@ async fn run_batch(
         }
     }
     Ok(results)
-}
-
-fn production_of(command: &Command) -> Uuid {
-    match command {
-        Command::Create { production, input, .. } => production.or(input.id).unwrap_or_default(),
-        Command::Update { production, .. }
-        | Command::Delete { production, .. }
-        | Command::SetMember { production, .. }
-        | Command::RemoveMember { production, .. }
-        | Command::Undo { production }
-        | Command::Redo { production } => *production,
-        Command::CreateLibrary { .. } | Command::UpdateLibrary { .. } | Command::DeleteLibrary { .. } => {
-            Uuid::nil()
-        }
-    }
 }
 
 fn kind_of(command: &Result<Command, SyncError>) -> &'static EntityKind {
@@ -330,4 +311,11 @@ impl PgStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
+}
+
+/// An undoable write by a known user (not itself an undo or redo) gets an undo step id:
+/// the change log records the step as it appends.
+fn with_step(actor: Actor, undoable: bool) -> Actor {
+    let step = (undoable && actor.id().is_some() && actor.cause.is_none()).then(Uuid::new_v4);
+    Actor { step, ..actor }
 }

@@ -232,6 +232,7 @@ pub(crate) async fn create_tx(
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
         cause: actor.cause.map(Cause::as_str),
+        step: actor.step,
         at,
     };
     let event = changelog::append(conn, change).await?;
@@ -308,6 +309,7 @@ pub(crate) async fn update_tx(
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
         cause: actor.cause.map(Cause::as_str),
+        step: actor.step,
         at,
     };
     let event = changelog::append(conn, change).await?;
@@ -370,6 +372,7 @@ fn deleted(entity: Entity, actor: &Actor, at: OffsetDateTime) -> Change {
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
         cause: actor.cause.map(Cause::as_str),
+        step: actor.step,
         at,
     }
 }

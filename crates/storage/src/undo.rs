@@ -22,14 +22,6 @@ use crate::prepared::{stmt, Sql};
 use crate::rows::RowJson;
 use crate::sql::statements;
 
-/// A new step clears what the user could redo, in the same statement: it runs while the
-/// production's counter row is locked, so every round trip here delays the next writer.
-static RECORD: LazyLock<Sql> = LazyLock::new(|| {
-    Sql::new(
-        "WITH cleared AS (DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone) \
-         INSERT INTO undo_steps (production_id, user_id, first_seq, last_seq) VALUES ($3, $4, $5, $6)",
-    )
-});
 static LATEST_DONE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
@@ -93,28 +85,6 @@ struct Entry {
 
 fn seq_range(events: &[ChangeEvent]) -> Option<(i64, i64)> {
     Some((events.first()?.seq(), events.last()?.seq()))
-}
-
-/// Records a user's write as one undo step, and clears their redo list.
-pub(crate) async fn record(
-    conn: &mut AsyncPgConnection,
-    production: Uuid,
-    actor: &Actor,
-    events: &[ChangeEvent],
-) -> Result<(), DbError> {
-    let (Some(user), None, Some((first, last))) = (actor.id(), actor.cause, seq_range(events)) else {
-        return Ok(());
-    };
-    stmt(&RECORD)
-        .bind::<SqlUuid, _>(production)
-        .bind::<Text, _>(user)
-        .bind::<SqlUuid, _>(production)
-        .bind::<Text, _>(user)
-        .bind::<BigInt, _>(first)
-        .bind::<BigInt, _>(last)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 fn action_of(raw: &str) -> Option<Action> {

@@ -1,0 +1,2 @@
+DROP INDEX undo_steps_step_key;
+ALTER TABLE undo_steps DROP COLUMN step;
