@@ -39,6 +39,14 @@ async fn head(http: &reqwest::Client, node: &Instance, pid: &str) -> i64 {
     http.get(url).send().await.unwrap().json::<Value>().await.unwrap()["headSeq"].as_i64().unwrap()
 }
 
+/// Two instances on one database, both ready.
+async fn two(db: &TestDatabase, http: &reqwest::Client) -> (Instance, Instance) {
+    let (a, b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
+    a.ready(http).await;
+    b.ready(http).await;
+    (a, b)
+}
+
 fn contiguous(from: i64, to: i64) -> Vec<i64> {
     (from..=to).collect()
 }
@@ -93,9 +101,7 @@ async fn three_instances_behave_as_one_server() {
 async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_elsewhere() {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
-    let (a, mut b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
-    a.ready(&http).await;
-    b.ready(&http).await;
+    let (a, mut b) = two(&db, &http).await;
     let pid = production(&http, &a).await;
     let mut sub = WsClient::connect(&b.ws_url()).await;
     sub.join(&pid, None).await;
@@ -279,9 +285,7 @@ async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandl
 async fn presence_spans_instances_and_leaves_with_a_dead_one() {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
-    let (a, mut b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
-    a.ready(&http).await;
-    b.ready(&http).await;
+    let (a, mut b) = two(&db, &http).await;
     let pid = production(&http, &a).await;
     let mut ann = WsClient::connect(&format!("{}?userId=ann&userName=Ann", a.ws_url())).await;
     ann.see_presence = true;
