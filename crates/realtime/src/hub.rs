@@ -61,6 +61,19 @@ pub(crate) struct Delivery {
     pub production_id: Uuid,
     pub seq: i64,
     pub frame: ByteString,
+    /// The WebSocket frame of `frame`, encoded by the first socket that needs it and
+    /// shared by every other (server frames are unmasked: the same bytes serve all).
+    pub wire: std::sync::OnceLock<bytes::Bytes>,
+}
+
+impl Delivery {
+    pub fn new(production_id: Uuid, seq: i64, frame: ByteString) -> Delivery {
+        Delivery { production_id, seq, frame, wire: std::sync::OnceLock::new() }
+    }
+
+    pub fn wire(&self) -> bytes::Bytes {
+        self.wire.get_or_init(|| crate::wire::text(&self.frame)).clone()
+    }
 }
 
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! Real-time fan-out: per-production rooms over WebSockets (actix-ws).
+//! Real-time fan-out: per-production rooms over WebSockets (actix-web upgrades, frames written by `wire`).
 //!
 //! The write path hands committed events to the [`Hub`] (it implements the domain's
 //! `ChangePublisher`). Each production with listeners has a room task that releases events
@@ -15,6 +15,7 @@ mod room;
 pub mod sequencer;
 mod session;
 mod settings;
+mod wire;
 
 pub use hub::{Hub, HubStats};
 pub use link::{attach, FromCore, ToCore, TooManySockets, VirtualSocket};

@@ -1,11 +1,11 @@
-//! What a session runs over. `/ws` is an actix-ws WebSocket; another protocol's adapter
+//! What a session runs over. `/ws` is a WebSocket whose frames are written straight to the
+//! HTTP response (`wire`); another protocol's adapter
 //! (the Socket.IO compatibility layer) attaches a virtual socket whose frames travel over
 //! channels, so it gets the same joins, replay, ordering, presence and cut-offs.
 
 use std::future::Future;
 use std::sync::Arc;
 
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
 use bytes::Bytes;
 use bytestring::ByteString;
 use prodsync_domain::access::Identity;
@@ -29,6 +29,11 @@ pub(crate) enum Inbound {
 /// not `Send`: sessions run on the actix worker that accepted them.
 pub(crate) trait Link {
     fn text(&mut self, frame: ByteString) -> impl Future<Output = Result<(), ()>>;
+    /// An event shared by every socket of a room. A link that writes raw frames takes the
+    /// frame encoded once for all; the others take its text.
+    fn event(&mut self, d: &crate::hub::Delivery) -> impl Future<Output = Result<(), ()>> {
+        self.text(d.frame.clone())
+    }
     fn ping(&mut self) -> impl Future<Output = Result<(), ()>>;
     fn pong(&mut self, bytes: Bytes) -> impl Future<Output = Result<(), ()>>;
     fn close(&mut self, code: u16, reason: String) -> impl Future<Output = ()>;
@@ -37,49 +42,6 @@ pub(crate) trait Link {
 /// Where a session reads.
 pub(crate) trait Source {
     fn recv(&mut self) -> impl Future<Output = Option<Inbound>>;
-}
-
-pub(crate) struct WsLink(pub Session);
-
-impl Link for WsLink {
-    async fn text(&mut self, frame: ByteString) -> Result<(), ()> {
-        self.0.text(frame).await.map_err(|_| ())
-    }
-    async fn ping(&mut self) -> Result<(), ()> {
-        self.0.ping(b"").await.map_err(|_| ())
-    }
-    async fn pong(&mut self, bytes: Bytes) -> Result<(), ()> {
-        self.0.pong(&bytes).await.map_err(|_| ())
-    }
-    async fn close(&mut self, code: u16, reason: String) {
-        let close = CloseReason { code: CloseCode::Other(code), description: Some(reason) };
-        let _ = self.0.clone().close(Some(close)).await;
-    }
-}
-
-impl Source for AggregatedMessageStream {
-    async fn recv(&mut self) -> Option<Inbound> {
-        Some(match AggregatedMessageStream::recv(self).await? {
-            Ok(AggregatedMessage::Text(t)) => Inbound::Text(t),
-            Ok(AggregatedMessage::Binary(_)) => Inbound::Binary,
-            Ok(AggregatedMessage::Ping(b)) => Inbound::Ping(b),
-            Ok(AggregatedMessage::Pong(_)) => Inbound::Alive,
-            Ok(AggregatedMessage::Close(_)) => Inbound::Close,
-            Err(e) if is_too_big(&e) => Inbound::TooBig,
-            Err(e) => {
-                tracing::debug!(error = %e, "protocol error; dropping socket");
-                Inbound::Close
-            }
-        })
-    }
-}
-
-fn is_too_big(e: &ProtocolError) -> bool {
-    match e {
-        ProtocolError::Overflow => true,
-        ProtocolError::Io(io) => io.to_string().contains("maximum continuation size"),
-        _ => false,
-    }
 }
 
 /// What an adapter sends into a virtual socket.

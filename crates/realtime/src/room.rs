@@ -73,7 +73,7 @@ impl Room {
             if let Some(user) = removes {
                 self.remove_user(&user);
             }
-            let delivery = Arc::new(Delivery { production_id: self.production_id, seq, frame });
+            let delivery = Arc::new(Delivery::new(self.production_id, seq, frame));
             self.offer_all(|| Outgoing::Event(delivery.clone()), None);
             self.hub.delivered(self.subs.len());
         }

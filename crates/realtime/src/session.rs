@@ -16,13 +16,16 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 use uuid::Uuid;
 
 use crate::hub::{Hub, JoinAnswer, Outgoing, Subscriber};
-use crate::link::{Inbound, Link, Source, WsLink};
+use crate::link::{Inbound, Link, Source};
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
 /// it but over `max_frame_bytes` get an error frame and the socket stays usable.
 const CODEC_LIMIT: usize = 1024 * 1024;
 const REPLAY_PAGE: i64 = 1000;
+/// Frames written but not yet taken by the HTTP response: a socket whose peer stops
+/// reading backs up into its session's own queue, where the slow-consumer rule applies.
+const WRITE_QUEUE: usize = 32;
 /// Presence updates per socket: a burst of this many, then this many a second.
 const PRESENCE_BURST: u32 = 240;
 const PRESENCE_PER_SECOND: u32 = 120;
@@ -48,7 +51,7 @@ pub fn upgrade(
             })));
         }
     }
-    let (response, session, stream) = match actix_ws::handle(req, body) {
+    let (response, link, source) = match crate::wire::handle(req, body, CODEC_LIMIT, WRITE_QUEUE) {
         Ok(parts) => parts,
         Err(e) => {
             if let Some(u) = &user {
@@ -57,9 +60,7 @@ pub fn upgrade(
             return Err(e);
         }
     };
-    let stream =
-        stream.max_frame_size(CODEC_LIMIT).aggregate_continuations().max_continuation_size(CODEC_LIMIT);
-    spawn(hub, WsLink(session), stream, who, user);
+    spawn(hub, link, source, who, user);
     Ok(response)
 }
 
@@ -240,6 +241,16 @@ impl<L: Link> Conn<L> {
         }
     }
 
+    /// A room's event: the link may take the frame encoded once for every socket.
+    async fn send_event(&mut self, d: &crate::hub::Delivery) -> Result<(), Stop> {
+        let overflow = self.me.overflow.clone();
+        tokio::select! {
+            biased;
+            _ = overflow.notified() => Err(Stop::TooSlow),
+            sent = self.link.event(d) => sent.map_err(|_| Stop::Gone),
+        }
+    }
+
     async fn status(&mut self) -> Result<(), Stop> {
         let rooms: Vec<Uuid> = self
             .rooms
@@ -379,7 +390,7 @@ impl<L: Link> Conn<L> {
             Outgoing::Event(d) => match self.rooms.get_mut(&d.production_id) {
                 Some(Membership::Live { last_seq }) if d.seq > *last_seq => {
                     *last_seq = d.seq;
-                    self.send(d.frame.clone()).await
+                    self.send_event(&d).await
                 }
                 _ => Ok(()),
             },
