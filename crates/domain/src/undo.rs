@@ -110,8 +110,30 @@ pub fn invert(
     }
 }
 
+/// Whether a write becomes a step of its actor's undo history: an undoable command (an
+/// edit inside a production), by a known user, that is not itself an undo or redo.
+pub fn records_step(actor: &crate::ports::Actor, undoable: bool) -> bool {
+    undoable && actor.id().is_some() && actor.cause.is_none()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plain_undoable_writes_of_a_known_user_make_a_step() {
+        use crate::ports::{Actor, Cause};
+        let ann = Actor::user("ann");
+        let undoing = Actor { cause: Some(Cause::Undo), ..ann.clone() };
+        let table = [
+            (&ann, true, true),
+            (&ann, false, false),
+            (&undoing, true, false),
+            (&Actor::default(), true, false),
+        ];
+        for (actor, undoable, step) in table {
+            assert_eq!(super::records_step(actor, undoable), step, "{actor:?} {undoable}");
+        }
+    }
+
     use super::*;
     use crate::catalog::CAMERA;
     use crate::merge::{apply_update, new_entity};

@@ -95,8 +95,6 @@ async fn append_event(
     mut event: ChangeEvent,
 ) -> Result<ChangeEvent, DbError> {
     let Entry { kind, id, at, user_name, diff, step } = entry;
-    // An undo step needs a user; without one the write is not undoable.
-    let step = step.filter(|_| event.data.user_id.is_some());
     let production_id = event.production_id();
     let action = event.event.rsplit(':').next().unwrap_or_default().to_owned();
     let p = &event.data;

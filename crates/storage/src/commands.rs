@@ -313,9 +313,9 @@ impl PgStore {
     }
 }
 
-/// An undoable write by a known user (not itself an undo or redo) gets an undo step id:
-/// the change log records the step as it appends.
+/// A write that makes an undo step (the domain's rule) gets the step's id: the change log
+/// records the step as it appends.
 fn with_step(actor: Actor, undoable: bool) -> Actor {
-    let step = (undoable && actor.id().is_some() && actor.cause.is_none()).then(Uuid::new_v4);
+    let step = prodsync_domain::undo::records_step(&actor, undoable).then(Uuid::new_v4);
     Actor { step, ..actor }
 }
