@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::db_error::DbError;
 use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
+use crate::fanout::notify;
 use crate::library;
 use crate::members::{remove_tx, set_tx};
 use crate::prepared::{stmt, Sql};
@@ -163,24 +164,7 @@ impl CommandStore for PgStore {
     ) -> Result<Outcome, SyncError> {
         let kind = prepare(&mut command)?;
         let actor = with_step(actor, command.is_undoable());
-        self.retrying(kind, || async {
-            let mut conn = self.conn().await?;
-            conn.transaction(async |c| {
-                if let Some(r) = &receipt {
-                    guard(c, r).await?;
-                }
-                let outcome = run(c, &command, &actor).await?;
-                if self.has_peers() {
-                    notify(c, self.instance, &outcome.events()).await?;
-                }
-                if let Some(r) = &receipt {
-                    keep(c, r, &(r.respond)(&outcome)).await?;
-                }
-                Ok(outcome)
-            })
-            .await
-        })
-        .await
+        self.commit(kind, receipt.as_ref(), Write::One(&command), &actor).await
     }
 
     async fn execute_batch(
@@ -204,17 +188,43 @@ impl CommandStore for PgStore {
         // One request, one undo step, however many operations.
         let undoable = commands.iter().any(|c| c.as_ref().is_ok_and(Command::is_undoable));
         let actor = with_step(actor, undoable);
-        self.retrying(&PRODUCTION, || async {
+        self.commit(&PRODUCTION, receipt.as_ref(), Write::Batch(&commands, atomicity), &actor).await
+    }
+}
+
+/// What one request writes.
+#[derive(Clone, Copy)]
+enum Write<'a> {
+    One(&'a Command),
+    Batch(&'a [Result<Command, SyncError>], Atomicity),
+}
+
+impl PgStore {
+    /// One transaction around a write: the idempotency guard, the write, the notice to the
+    /// other instances and the kept answer commit together, retried on a deadlock.
+    async fn commit(
+        &self,
+        kind: &'static EntityKind,
+        receipt: Option<&Receipt>,
+        write: Write<'_>,
+        actor: &Actor,
+    ) -> Result<Outcome, SyncError> {
+        self.retrying(kind, || async {
             let mut conn = self.conn().await?;
             conn.transaction(async |c| {
-                if let Some(r) = &receipt {
+                if let Some(r) = receipt {
                     guard(c, r).await?;
                 }
-                let outcome = Outcome::Batch(run_batch(c, &commands, atomicity, &actor).await?);
+                let outcome = match write {
+                    Write::One(command) => run(c, command, actor).await?,
+                    Write::Batch(commands, atomicity) => {
+                        Outcome::Batch(run_batch(c, commands, atomicity, actor).await?)
+                    }
+                };
                 if self.has_peers() {
                     notify(c, self.instance, &outcome.events()).await?;
                 }
-                if let Some(r) = &receipt {
+                if let Some(r) = receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;
                 }
                 Ok(outcome)
@@ -268,46 +278,6 @@ impl PgStore {
         let run = async {
             let mut conn = self.conn().await?;
             Ok(stmt(&PRUNE).bind::<diesel::sql_types::Integer, _>(hours.max(24)).execute(&mut conn).await?)
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
-    }
-}
-
-static NOTIFY: std::sync::LazyLock<crate::prepared::Sql> = std::sync::LazyLock::new(|| {
-    crate::prepared::Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::CHANNEL))
-});
-
-/// Tells the other instances, in the write's own transaction: the notice is delivered if
-/// and only if the write commits.
-async fn notify(
-    conn: &mut AsyncPgConnection,
-    instance: Uuid,
-    events: &[prodsync_domain::ChangeEvent],
-) -> Result<(), DbError> {
-    let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-    for payload in prodsync_domain::fanout::notices(instance, events, at_ms) {
-        stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(payload).execute(conn).await?;
-    }
-    Ok(())
-}
-
-static NOTIFY_PRESENCE: std::sync::LazyLock<crate::prepared::Sql> = std::sync::LazyLock::new(|| {
-    crate::prepared::Sql::new(format!(
-        "SELECT pg_notify('{}', $1)",
-        prodsync_domain::presence::PRESENCE_CHANNEL
-    ))
-});
-
-impl PgStore {
-    /// A presence report for the other instances (best effort: the next heartbeat repeats it).
-    pub async fn notify_presence(&self, payload: String) -> Result<(), SyncError> {
-        if !self.has_peers() {
-            return Ok(());
-        }
-        let run = async {
-            let mut conn = self.conn().await?;
-            stmt(&NOTIFY_PRESENCE).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
-            Ok(())
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }

@@ -10,6 +10,7 @@ mod changelog;
 mod commands;
 mod db_error;
 mod entities;
+mod fanout;
 mod feed;
 mod library;
 mod listen;

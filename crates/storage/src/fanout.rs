@@ -1,0 +1,50 @@
+//! The sending side of cross-instance fan-out (`listen` is the receiving side): change
+//! notices in the write's own transaction, and presence reports. Only while another
+//! instance is alive: NOTIFY serialises commits on PostgreSQL's notification queue.
+
+use std::sync::LazyLock;
+
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use prodsync_domain::catalog::PRODUCTION;
+use prodsync_domain::SyncError;
+use uuid::Uuid;
+
+use crate::db_error::DbError;
+use crate::prepared::{stmt, Sql};
+use crate::PgStore;
+
+static NOTIFY: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::CHANNEL)));
+
+/// Tells the other instances, in the write's own transaction: the notice is delivered if
+/// and only if the write commits.
+pub(crate) async fn notify(
+    conn: &mut AsyncPgConnection,
+    instance: Uuid,
+    events: &[prodsync_domain::ChangeEvent],
+) -> Result<(), DbError> {
+    let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    for payload in prodsync_domain::fanout::notices(instance, events, at_ms) {
+        stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(payload).execute(conn).await?;
+    }
+    Ok(())
+}
+
+static NOTIFY_PRESENCE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::presence::PRESENCE_CHANNEL))
+});
+
+impl PgStore {
+    /// A presence report for the other instances (best effort: the next heartbeat repeats it).
+    pub async fn notify_presence(&self, payload: String) -> Result<(), SyncError> {
+        if !self.has_peers() {
+            return Ok(());
+        }
+        let run = async {
+            let mut conn = self.conn().await?;
+            stmt(&NOTIFY_PRESENCE).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
+            Ok(())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+}
