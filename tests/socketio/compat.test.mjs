@@ -178,6 +178,24 @@ test("a client that comes back within the recovery window gets what it missed, i
   assert.ok(late instanceof Error && late.message.startsWith("1 of 2"), `exactly one more event: ${late}`);
 });
 
+test("events name references by the display id the original app uses, kept current", async () => {
+  const show = await rest("POST", "/productions", { name: "Labels", client: "XYZ", userId: "ann" });
+  const s = client(["websocket"], "hal", "Hal");
+  await joined(s, show.id);
+  const ccu = await rest("POST", "/ccus", { productionId: show.id, id: "CCU 1", name: "CCU", userId: "ann" });
+  const created = next(s, "entity:created", (e) => e.entityType === "camera");
+  const cam = await rest("POST", "/cameras", { productionId: show.id, id: "CAM 1", name: "Cam", ccuId: "CCU 1", userId: "ann" });
+  const ev = (await created).entity;
+  assert.deepEqual([ev.ccuId, ev.ccuUuid], ["CCU 1", ccu.uuid]);
+  // The CCU is relabelled; the camera's next event names it by its new label.
+  const relabelled = next(s, "entity:updated", (e) => e.entityType === "ccu");
+  await rest("PUT", `/ccus/${ccu.uuid}`, { id: "CCU 9", userId: "ann" });
+  await relabelled;
+  const updated = next(s, "entity:updated", (e) => e.entityType === "camera");
+  await rest("PUT", `/cameras/${cam.uuid}`, { note: "tally", userId: "ann" });
+  assert.equal((await updated).entity.ccuId, "CCU 9");
+});
+
 test("production list clients hear of shows and settings", async () => {
   const s = client(["websocket"], "fay", "Fay");
   await next(s, "connect");

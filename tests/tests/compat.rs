@@ -232,5 +232,5 @@ async fn the_real_socket_io_client_connects_joins_and_hears_every_change() {
         .expect("node (20 or later) runs the Socket.IO tests");
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "socket.io-client tests failed:\n{report}");
-    assert!(report.contains("pass 4"), "{report}");
+    assert!(report.contains("pass 5"), "{report}");
 }

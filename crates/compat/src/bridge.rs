@@ -53,6 +53,10 @@ struct Bridge {
     /// Each joined production's seq when the join went live: a client whose last offset
     /// does not name a production has received nothing of it since.
     join_heads: HashMap<Uuid, i64>,
+    /// Display ids of the entities this client's productions hold, as its events told
+    /// them (read from the database once for an entity not seen since the join), so
+    /// resolving an event's references costs no query in the steady state.
+    known: HashMap<Uuid, Option<String>>,
 }
 
 /// What a deferred ack waits for.
@@ -91,6 +95,7 @@ pub(crate) async fn run(
         pid: Uuid::new_v4().simple().to_string(),
         delivered: HashMap::new(),
         join_heads: HashMap::new(),
+        known: HashMap::new(),
     };
     let mut ping = interval(PING_INTERVAL);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -508,6 +513,14 @@ impl Bridge {
         let user_name =
             data.get("userName").cloned().filter(|v| !v.is_null()).unwrap_or_else(|| user.clone());
         let uuid = entity["id"].clone();
+        if let Some(e) = uuid.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
+            let display = entity["displayId"].as_str().map(str::to_owned);
+            if action == "deleted" {
+                self.known.remove(&e);
+            } else {
+                self.known.insert(e, display);
+            }
+        }
         match action {
             "created" | "updated" => {
                 let labels = self.labels(kind, id, entity).await;
@@ -530,17 +543,19 @@ impl Bridge {
     }
 
     /// Display ids of what this entity references, for the original's `ccuId` & co.
-    async fn labels(&self, kind: &EntityKind, production: Uuid, entity: &Value) -> Labels {
+    async fn labels(&mut self, kind: &EntityKind, production: Uuid, entity: &Value) -> Labels {
         let mut labels = Labels::new();
         for (i, target) in kind.references() {
             let Some(id) = entity[kind.fields[i].name].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
                 continue;
             };
-            let Some(target) = catalog::by_name(target) else { continue };
-            if let Ok(e) = self.state.entities.get(target, production, id).await {
-                if let Some(d) = e.value("displayId").and_then(Value::as_str) {
-                    labels.insert(id, d.to_owned());
-                }
+            if !self.known.contains_key(&id) {
+                let Some(target) = catalog::by_name(target) else { continue };
+                let Ok(e) = self.state.entities.get(target, production, id).await else { continue };
+                self.known.insert(id, e.value("displayId").and_then(Value::as_str).map(str::to_owned));
+            }
+            if let Some(Some(d)) = self.known.get(&id) {
+                labels.insert(id, d.clone());
             }
         }
         labels

@@ -81,13 +81,7 @@ impl CompatState {
     /// Runs a command to completion and publishes its events, on a task of its own (a
     /// client that goes away cannot cut a write between commit and publish).
     pub(crate) async fn run(&self, command: Command, actor: Actor) -> Result<Outcome, SyncError> {
-        let (store, publisher) = (self.commands.clone(), self.publisher.clone());
-        let task = tokio::spawn(async move {
-            let out = store.execute(command, actor, None).await?;
-            publisher.publish(&out.events());
-            Ok::<_, SyncError>(out)
-        });
-        task.await.map_err(|e| SyncError::Internal(format!("write task failed: {e}")))?
+        self.write(|store| async move { store.execute(command, actor, None).await }).await
     }
 
     /// Several commands as one transaction (a source and its outputs), published after.
@@ -96,9 +90,17 @@ impl CompatState {
         commands: Vec<Result<Command, SyncError>>,
         actor: Actor,
     ) -> Result<Outcome, SyncError> {
-        let (store, publisher) = (self.commands.clone(), self.publisher.clone());
+        self.write(|store| async move { store.execute_batch(commands, Atomicity::All, actor, None).await })
+            .await
+    }
+
+    async fn write<F>(&self, write: impl FnOnce(Arc<dyn CommandStore>) -> F) -> Result<Outcome, SyncError>
+    where
+        F: std::future::Future<Output = Result<Outcome, SyncError>> + Send + 'static,
+    {
+        let (write, publisher) = (write(self.commands.clone()), self.publisher.clone());
         let task = tokio::spawn(async move {
-            let out = store.execute_batch(commands, Atomicity::All, actor, None).await?;
+            let out = write.await?;
             publisher.publish(&out.events());
             Ok::<_, SyncError>(out)
         });
