@@ -39,6 +39,10 @@ async fn head(http: &reqwest::Client, node: &Instance, pid: &str) -> i64 {
     http.get(url).send().await.unwrap().json::<Value>().await.unwrap()["headSeq"].as_i64().unwrap()
 }
 
+async fn get_json(http: &reqwest::Client, url: &str) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 /// Two instances on one database, both ready.
 async fn two(db: &TestDatabase, http: &reqwest::Client) -> (Instance, Instance) {
     let (a, b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
@@ -154,14 +158,7 @@ async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_el
     }
     assert_eq!(seqs(&got), contiguous(start + 1, end), "no gap, no duplicate across the crash");
 
-    let list: Value = http
-        .get(format!("{}/api/productions/{pid}/checklist-items", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(&http, &format!("{}/api/productions/{pid}/checklist-items", a.base)).await;
     let stored: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
     let acked = acknowledged.lock().unwrap().clone();
     assert!(acked.len() >= 80, "load on both: {} acknowledged", acked.len());
@@ -306,14 +303,7 @@ async fn presence_spans_instances_and_leaves_with_a_dead_one() {
     let moved =
         until_presence(&mut ann, |d| d["user"]["userId"] == "bob" && !d["user"]["focus"].is_null()).await;
     assert_eq!(moved["user"]["focus"]["field"], "model");
-    let listed: Value = http
-        .get(format!("{}/api/productions/{pid}/presence", a.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = get_json(&http, &format!("{}/api/productions/{pid}/presence", a.base)).await;
     let users: Vec<&str> =
         listed["users"].as_array().unwrap().iter().map(|u| u["userId"].as_str().unwrap()).collect();
     assert_eq!(users, vec!["ann", "bob"], "the presence route counts every instance");
