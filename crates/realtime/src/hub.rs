@@ -42,6 +42,18 @@ pub(crate) enum Outgoing {
 pub(crate) struct PresenceDelivery {
     pub production_id: Uuid,
     pub frame: ByteString,
+    /// Its WebSocket frame, encoded once for every socket (see `Delivery::wire`).
+    pub wire: std::sync::OnceLock<bytes::Bytes>,
+}
+
+impl PresenceDelivery {
+    pub fn new(production_id: Uuid, frame: ByteString) -> PresenceDelivery {
+        PresenceDelivery { production_id, frame, wire: std::sync::OnceLock::new() }
+    }
+
+    fn wire(&self) -> &bytes::Bytes {
+        self.wire.get_or_init(|| crate::wire::text(&self.frame))
+    }
 }
 
 /// A `production:*` or `member:*` event, as the production-list room carries it.
@@ -72,7 +84,11 @@ impl Delivery {
     }
 
     pub fn wire(&self) -> bytes::Bytes {
-        self.wire.get_or_init(|| crate::wire::text(&self.frame)).clone()
+        self.wire_ref().clone()
+    }
+
+    fn wire_ref(&self) -> &bytes::Bytes {
+        self.wire.get_or_init(|| crate::wire::text(&self.frame))
     }
 }
 
@@ -101,6 +117,8 @@ pub(crate) struct Subscriber {
     pub name: Option<Arc<str>>,
     pub tx: mpsc::Sender<Outgoing>,
     pub overflow: Arc<Notify>,
+    /// A `/ws` socket's outbox: the room's events and presence go there, not through `tx`.
+    pub direct: Option<Arc<crate::outbox::Outbox>>,
 }
 
 impl Subscriber {
@@ -115,6 +133,30 @@ impl Subscriber {
             }
             Err(TrySendError::Closed(_)) => false,
         }
+    }
+
+    /// A room's event, straight to the outbox when the socket has one.
+    pub fn event(&self, d: &Arc<Delivery>) -> bool {
+        match &self.direct {
+            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, Some(d.seq), d.wire_ref())),
+            None => self.offer(Outgoing::Event(d.clone())),
+        }
+    }
+
+    /// A room's presence frame, like `event`.
+    pub fn presence(&self, d: &Arc<PresenceDelivery>) -> bool {
+        match &self.direct {
+            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, None, d.wire())),
+            None => self.offer(Outgoing::Presence(d.clone())),
+        }
+    }
+
+    fn pushed(&self, taken: bool) -> bool {
+        if !taken {
+            // Too slow (or closing): the session closes with the resync code.
+            self.overflow.notify_one();
+        }
+        taken
     }
 }
 

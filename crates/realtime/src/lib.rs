@@ -3,12 +3,14 @@
 //! The write path hands committed events to the [`Hub`] (it implements the domain's
 //! `ChangePublisher`). Each production with listeners has a room task that releases events
 //! strictly in `seq` order (the change log's order, never the order broadcasts happen to
-//! run in), filling any gap from the database. Each socket has a session task with a
-//! bounded queue; one that cannot keep up is closed with a "resync" close code instead of
-//! slowing the room.
+//! run in), filling any gap from the database. A room writes each event's frame, encoded
+//! once, straight into every `/ws` socket's outbox (its HTTP response body); each socket
+//! also has a session task for what the client sends, joins and replays. A socket that
+//! cannot keep up is closed with a "resync" close code instead of slowing the room.
 
 mod hub;
 mod link;
+mod outbox;
 mod presence;
 mod protocol;
 mod room;

@@ -37,6 +37,10 @@ pub(crate) trait Link {
     fn ping(&mut self) -> impl Future<Output = Result<(), ()>>;
     fn pong(&mut self, bytes: Bytes) -> impl Future<Output = Result<(), ()>>;
     fn close(&mut self, code: u16, reason: String) -> impl Future<Output = ()>;
+    /// Where rooms may write this socket's frames themselves, skipping the session.
+    fn outbox(&self) -> Option<&Arc<crate::outbox::Outbox>> {
+        None
+    }
 }
 
 /// Where a session reads.

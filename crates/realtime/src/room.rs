@@ -74,16 +74,16 @@ impl Room {
                 self.remove_user(&user);
             }
             let delivery = Arc::new(Delivery::new(self.production_id, seq, frame));
-            self.offer_all(|| Outgoing::Event(delivery.clone()), None);
+            self.offer_all(|s| s.event(&delivery), None);
             self.hub.delivered(self.subs.len());
         }
     }
 
     /// Offers to every socket but `except`; those that cannot take it leave the room.
-    fn offer_all(&mut self, msg: impl Fn() -> Outgoing, except: Option<u64>) {
+    fn offer_all(&mut self, offer: impl Fn(&Subscriber) -> bool, except: Option<u64>) {
         let mut dropped = Vec::new();
         self.subs.retain(|s| {
-            let kept = Some(s.id) == except || s.offer(msg());
+            let kept = Some(s.id) == except || offer(s);
             if !kept {
                 dropped.push(s.clone());
             }
@@ -97,9 +97,9 @@ impl Room {
     fn depart(&mut self, mut gone: Vec<Subscriber>) {
         while let Some(sub) = gone.pop() {
             let Some(frame) = sub.user.as_deref().and_then(|u| self.presence.depart(u)) else { continue };
-            let shared = Arc::new(PresenceDelivery { production_id: self.production_id, frame });
+            let shared = Arc::new(PresenceDelivery::new(self.production_id, frame));
             self.subs.retain(|s| {
-                let kept = s.offer(Outgoing::Presence(shared.clone()));
+                let kept = s.presence(&shared);
                 if !kept {
                     gone.push(s.clone());
                 }
@@ -109,8 +109,8 @@ impl Room {
     }
 
     fn broadcast_presence(&mut self, frame: ByteString, except: Option<u64>) {
-        let shared = Arc::new(PresenceDelivery { production_id: self.production_id, frame });
-        self.offer_all(|| Outgoing::Presence(shared.clone()), except);
+        let shared = Arc::new(PresenceDelivery::new(self.production_id, frame));
+        self.offer_all(|s| s.presence(&shared), except);
     }
 
     /// Takes a removed member's sockets out before the removal event goes to the others.

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::hub::{Hub, JoinAnswer, Outgoing, Subscriber};
 use crate::link::{Inbound, Link, Source};
+use crate::outbox::Outbox;
 use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameError};
 
 /// Frames larger than this are refused by the codec and end the connection; frames up to
@@ -51,7 +52,8 @@ pub fn upgrade(
             })));
         }
     }
-    let (response, link, source) = match crate::wire::handle(req, body, CODEC_LIMIT, WRITE_QUEUE) {
+    let outbox = Arc::new(Outbox::new(hub.settings().send_queue + WRITE_QUEUE, WRITE_QUEUE));
+    let (response, link, source) = match crate::wire::handle(req, body, CODEC_LIMIT, outbox) {
         Ok(parts) => parts,
         Err(e) => {
             if let Some(u) = &user {
@@ -160,8 +162,14 @@ impl<L: Link> Conn<L> {
         let joins = Budget::new(settings.join_burst, settings.joins_per_second);
         let moves = Budget::new(PRESENCE_BURST, PRESENCE_PER_SECOND);
         let name = who.name.as_deref().map(Arc::from);
-        let me =
-            Subscriber { id: hub.next_id(), user: user.clone(), name, tx, overflow: Arc::new(Notify::new()) };
+        let me = Subscriber {
+            id: hub.next_id(),
+            user: user.clone(),
+            name,
+            tx,
+            overflow: Arc::new(Notify::new()),
+            direct: link.outbox().cloned(),
+        };
         let visible = needs_membership(&who).then(HashSet::new);
         Conn { hub, link, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins, moves }
     }
@@ -330,11 +338,15 @@ impl<L: Link> Conn<L> {
                 }
                 tracing::debug!(%production_id, user_id = ?self.user, ?since, "join-production");
                 self.rooms.insert(production_id, Membership::Joining);
+                if let Some(outbox) = self.link.outbox() {
+                    outbox.hold(production_id);
+                }
                 self.hub.join(production_id, self.me.clone(), since);
                 Ok(())
             }
             ClientFrame::LeaveProduction { production_id } => {
                 if self.rooms.remove(&production_id).is_some() {
+                    self.forget(production_id);
                     self.hub.leave(production_id, self.me.id);
                 }
                 self.send(frame("left", json!({"productionId": production_id}))).await
@@ -405,6 +417,7 @@ impl<L: Link> Conn<L> {
             Outgoing::Shutdown => Err(Stop::Restart),
             Outgoing::JoinFailed(f) => {
                 self.rooms.remove(&f.production_id);
+                self.forget(f.production_id);
                 let error = FrameError { code: f.code, message: f.message };
                 self.send(error_frame(&error, Some(f.production_id))).await
             }
@@ -432,6 +445,7 @@ impl<L: Link> Conn<L> {
                 if self.rooms.remove(&production_id).is_none() {
                     return Ok(());
                 }
+                self.forget(production_id);
                 tracing::info!(%production_id, user_id = ?self.user, session = self.me.id, "removed from production");
                 self.send(frame("removed-from-production", json!({"productionId": production_id}))).await?;
                 self.status().await
@@ -502,7 +516,19 @@ impl<L: Link> Conn<L> {
         self.send(frame("joined", json!({"productionId": production_id, "seq": head, "replayed": replayed})))
             .await?;
         self.send(frame("presence:state", json!({"productionId": production_id, "users": presence}))).await?;
-        self.status().await
+        self.status().await?;
+        // What the room pushed since it took the join follows, then the room writes itself.
+        if let Some(outbox) = self.link.outbox() {
+            outbox.release(production_id, head);
+        }
+        Ok(())
+    }
+
+    /// No more room frames of `production` for this socket.
+    fn forget(&self, production_id: Uuid) {
+        if let Some(outbox) = self.link.outbox() {
+            outbox.forget(production_id);
+        }
     }
 
     async fn refuse_join(
@@ -512,6 +538,7 @@ impl<L: Link> Conn<L> {
         e: SyncError,
     ) -> Result<(), Stop> {
         self.rooms.remove(&production_id);
+        self.forget(production_id);
         self.hub.leave(production_id, self.me.id);
         match e {
             SyncError::ResyncRequired { oldest, .. } => {
@@ -548,11 +575,14 @@ impl<L: Link> Conn<L> {
     }
 
     fn resync_reason(&self) -> String {
+        let outbox = self.link.outbox();
         let seqs: Vec<String> = self
             .rooms
-            .values()
-            .filter_map(|m| match m {
-                Membership::Live { last_seq } => Some(last_seq.to_string()),
+            .iter()
+            .filter_map(|(production, m)| match m {
+                Membership::Live { last_seq } => {
+                    Some(outbox.and_then(|o| o.last_seq(*production)).unwrap_or(*last_seq).to_string())
+                }
                 Membership::Joining => None,
             })
             .collect();

@@ -1,10 +1,11 @@
 //! `/ws` without a per-frame encoder: server frames are unmasked, so an event's frame is
-//! encoded once (header + JSON) and the same bytes go to every socket; each socket's
-//! writer hands those bytes straight to its HTTP response body. Inbound frames are decoded
+//! encoded once (header + JSON) and the same bytes go to every socket; rooms put those
+//! bytes in the socket's outbox, which is its HTTP response body. Inbound frames are decoded
 //! with actix-http's codec, continuations put together, as before.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_http::ws::{Codec, Frame, Item, ProtocolError};
@@ -12,9 +13,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use bytes::{BufMut, Bytes, BytesMut};
 use bytestring::ByteString;
 use futures_util::{Stream, StreamExt};
-use tokio::sync::mpsc;
 
 use crate::link::{Inbound, Link, Source};
+use crate::outbox::Outbox;
 
 const TEXT: u8 = 0x1;
 const CLOSE: u8 = 0x8;
@@ -56,18 +57,17 @@ fn close(code: u16, reason: &str) -> Bytes {
     encode(CLOSE, &payload)
 }
 
-/// Upgrades the request: the handshake answer, whose body is every frame the session
-/// writes, and the decoded stream of what the client sends.
+/// Upgrades the request: the handshake answer, whose body is what the socket's outbox
+/// holds, and the decoded stream of what the client sends.
 pub(crate) fn handle(
     req: &HttpRequest,
     body: web::Payload,
     limit: usize,
-    queue: usize,
+    outbox: Arc<Outbox>,
 ) -> Result<(HttpResponse, WireLink, WireSource), actix_web::Error> {
     let mut builder = actix_http::ws::handshake(req.head())?;
-    let (tx, rx) = mpsc::channel(queue.max(1));
     use actix_web::body::MessageBody;
-    let body_stream = actix_web::body::BodyStream::new(WireBody { rx }).boxed();
+    let body_stream = actix_web::body::BodyStream::new(WireBody { outbox: outbox.clone() }).boxed();
     let response: HttpResponse = builder.message_body(body_stream)?.into();
     let source = WireSource {
         payload: body,
@@ -78,53 +78,52 @@ pub(crate) fn handle(
         limit,
         done: false,
     };
-    Ok((response, WireLink { tx: Some(tx) }, source))
+    Ok((response, WireLink { outbox }, source))
 }
 
-/// The response body: frames as the session queued them.
+/// The response body: the frames the outbox hands over, in its order.
 struct WireBody {
-    rx: mpsc::Receiver<Bytes>,
+    outbox: Arc<Outbox>,
 }
 
 impl Stream for WireBody {
     type Item = Result<Bytes, actix_web::Error>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.rx.poll_recv(cx).map(|b| b.map(Ok))
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.outbox.poll_frame(cx).map(|b| b.map(Ok))
     }
 }
 
+/// The session's side of a `/ws` socket. Dropping it ends the response after what is queued.
 pub(crate) struct WireLink {
-    tx: Option<mpsc::Sender<Bytes>>,
+    outbox: Arc<Outbox>,
 }
 
-impl WireLink {
-    async fn put(&mut self, frame: Bytes) -> Result<(), ()> {
-        match &self.tx {
-            Some(tx) => tx.send(frame).await.map_err(|_| ()),
-            None => Err(()),
-        }
+impl Drop for WireLink {
+    fn drop(&mut self) {
+        self.outbox.end();
     }
 }
 
 impl Link for WireLink {
     async fn text(&mut self, frame: ByteString) -> Result<(), ()> {
-        self.put(text(&frame)).await
+        self.outbox.write(text(&frame)).await
     }
     async fn event(&mut self, d: &crate::hub::Delivery) -> Result<(), ()> {
-        self.put(d.wire()).await
+        self.outbox.write(d.wire()).await
     }
     async fn ping(&mut self) -> Result<(), ()> {
-        self.put(encode(PING, b"")).await
+        self.outbox.write(encode(PING, b"")).await
     }
     async fn pong(&mut self, bytes: Bytes) -> Result<(), ()> {
         let end = bytes.len().min(125);
-        self.put(encode(PONG, &bytes[..end])).await
+        self.outbox.write(encode(PONG, &bytes[..end])).await
     }
     async fn close(&mut self, code: u16, reason: String) {
-        let _ = self.put(close(code, &reason)).await;
-        // The body ends after the close frame.
-        self.tx = None;
+        self.outbox.close(close(code, &reason));
+    }
+    fn outbox(&self) -> Option<&Arc<Outbox>> {
+        Some(&self.outbox)
     }
 }
 
