@@ -27,6 +27,8 @@ pub struct Settings {
     pub ws_client_timeout_ms: u64,
     pub ws_send_queue: usize,
     pub ws_gap_timeout_ms: u64,
+    /// A room wakes each socket's writer at most this often (0: at every event).
+    pub ws_flush_interval_ms: u64,
     /// `none` (trusted network: X-User-Id) or `jwt` (bearer tokens, membership enforced).
     pub auth_mode: AuthMode,
     /// HS256 secret (jwt mode), or use `jwt_public_key_file`.
@@ -104,6 +106,7 @@ impl Default for Settings {
             ws_client_timeout_ms: 30_000,
             ws_send_queue: 1024,
             ws_gap_timeout_ms: 200,
+            ws_flush_interval_ms: 10,
             auth_mode: AuthMode::None,
             jwt_secret: None,
             jwt_public_key_file: None,
@@ -140,6 +143,7 @@ impl Settings {
             client_timeout: Duration::from_millis(self.ws_client_timeout_ms.max(10)),
             send_queue: self.ws_send_queue.max(1),
             gap_timeout: Duration::from_millis(self.ws_gap_timeout_ms),
+            flush_interval: Duration::from_millis(self.ws_flush_interval_ms.min(1000)),
             max_rooms_per_socket: self.ws_max_rooms_per_socket.max(1),
             max_sockets_per_user: self.ws_max_sockets_per_user.max(1),
             join_burst: self.ws_join_burst.max(1),

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Waker;
 
 use bytestring::ByteString;
 use prodsync_domain::member::removed_user;
@@ -135,28 +136,35 @@ impl Subscriber {
         }
     }
 
-    /// A room's event, straight to the outbox when the socket has one.
-    pub fn event(&self, d: &Arc<Delivery>) -> bool {
+    /// A room's event, straight to the outbox when the socket has one; a response body
+    /// waiting for it goes in `wake`, for the room's next flush.
+    pub fn event(&self, d: &Arc<Delivery>, wake: &mut Vec<Waker>) -> bool {
         match &self.direct {
-            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, Some(d.seq), d.wire_ref())),
+            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, Some(d.seq), d.wire_ref()), wake),
             None => self.offer(Outgoing::Event(d.clone())),
         }
     }
 
     /// A room's presence frame, like `event`.
-    pub fn presence(&self, d: &Arc<PresenceDelivery>) -> bool {
+    pub fn presence(&self, d: &Arc<PresenceDelivery>, wake: &mut Vec<Waker>) -> bool {
         match &self.direct {
-            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, None, d.wire())),
+            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, None, d.wire()), wake),
             None => self.offer(Outgoing::Presence(d.clone())),
         }
     }
 
-    fn pushed(&self, taken: bool) -> bool {
-        if !taken {
-            // Too slow (or closing): the session closes with the resync code.
-            self.overflow.notify_one();
+    fn pushed(&self, taken: Result<Option<Waker>, ()>, wake: &mut Vec<Waker>) -> bool {
+        match taken {
+            Ok(waker) => {
+                wake.extend(waker);
+                true
+            }
+            Err(()) => {
+                // Too slow (or closing): the session closes with the resync code.
+                self.overflow.notify_one();
+                false
+            }
         }
-        taken
     }
 }
 

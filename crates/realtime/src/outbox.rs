@@ -78,37 +78,36 @@ impl Outbox {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A room's frame for `production` (`seq` for events, `None` for presence). `false`:
-    /// the socket is closing or too slow, and the room should let it go.
-    pub fn room_frame(&self, production: Uuid, seq: Option<i64>, frame: &Bytes) -> bool {
+    /// A room's frame for `production` (`seq` for events, `None` for presence). `Err`: the
+    /// socket is closing or too slow, and the room should let it go. `Ok(Some(waker))`:
+    /// the response body waits for it; the room wakes it when it flushes, so that events
+    /// released close together leave in one write.
+    pub fn room_frame(&self, production: Uuid, seq: Option<i64>, frame: &Bytes) -> Result<Option<Waker>, ()> {
         let mut state = self.lock();
         if state.closed || state.cut {
-            return false;
+            return Err(());
         }
         if state.frames.len() + state.held >= self.limit {
             state.cut = true;
-            return false;
+            return Err(());
         }
-        let waker = match state.room(production) {
-            None => return true, // left, or removed: nothing for this socket
+        match state.room(production) {
+            None => Ok(None), // left, or removed: nothing for this socket
             Some(RoomState::Held(held)) => {
                 held.push((seq, frame.clone()));
                 state.held += 1;
-                return true;
+                Ok(None)
             }
             Some(RoomState::Live { last_seq }) => {
                 if let Some(seq) = seq {
                     if seq <= *last_seq {
-                        return true;
+                        return Ok(None);
                     }
                     *last_seq = seq;
                 }
-                state.push(frame.clone())
+                Ok(state.push(frame.clone()))
             }
-        };
-        drop(state);
-        wake(waker);
-        true
+        }
     }
 
     /// The session's own frame, in turn with the rooms'; waits while the queue is full.
@@ -264,7 +263,7 @@ mod tests {
     #[test]
     fn frames_of_a_room_not_joined_are_dropped() {
         let o = Outbox::new(8, 4);
-        assert!(o.room_frame(Uuid::nil(), Some(1), &b("e1")));
+        assert!(o.room_frame(Uuid::nil(), Some(1), &b("e1")).is_ok());
         assert!(drain(&o).is_empty());
     }
 
@@ -273,13 +272,13 @@ mod tests {
         let (o, p) = (Outbox::new(8, 4), Uuid::from_u128(1));
         o.hold(p);
         for (seq, f) in [(Some(3), "e3"), (None, "presence"), (Some(4), "e4"), (Some(5), "e5")] {
-            assert!(o.room_frame(p, seq, &b(f)));
+            assert!(o.room_frame(p, seq, &b(f)).is_ok());
         }
         assert!(drain(&o).is_empty(), "nothing before the replay");
         futures_util::FutureExt::now_or_never(o.write(b("replayed e3"))).unwrap().unwrap();
         o.release(p, 3);
-        assert!(o.room_frame(p, Some(5), &b("e5 again")));
-        assert!(o.room_frame(p, Some(6), &b("e6")));
+        assert!(o.room_frame(p, Some(5), &b("e5 again")).is_ok());
+        assert!(o.room_frame(p, Some(6), &b("e6")).is_ok());
         assert_eq!(drain(&o), vec![b("replayed e3"), b("presence"), b("e4"), b("e5"), b("e6")]);
     }
 
@@ -288,10 +287,10 @@ mod tests {
         let (o, p) = (Outbox::new(2, 2), Uuid::from_u128(1));
         o.hold(p);
         o.release(p, 0);
-        assert!(o.room_frame(p, Some(1), &b("e1")));
-        assert!(o.room_frame(p, Some(2), &b("e2")));
-        assert!(!o.room_frame(p, Some(3), &b("e3")), "over the limit");
-        assert!(!o.room_frame(p, Some(4), &b("e4")), "stays cut");
+        assert!(o.room_frame(p, Some(1), &b("e1")).is_ok());
+        assert!(o.room_frame(p, Some(2), &b("e2")).is_ok());
+        assert!(o.room_frame(p, Some(3), &b("e3")).is_err(), "over the limit");
+        assert!(o.room_frame(p, Some(4), &b("e4")).is_err(), "stays cut");
         o.close(b("close"));
         assert_eq!(drain(&o), vec![b("e1"), b("e2"), b("close")]);
         let flag = Arc::new(Flag(false.into()));
@@ -317,10 +316,10 @@ mod tests {
     fn forgetting_a_held_room_drops_what_it_held() {
         let (o, p) = (Outbox::new(2, 2), Uuid::from_u128(1));
         o.hold(p);
-        assert!(o.room_frame(p, Some(1), &b("e1")));
+        assert!(o.room_frame(p, Some(1), &b("e1")).is_ok());
         o.forget(p);
         o.hold(p);
-        assert!(o.room_frame(p, Some(2), &b("e2")), "the held frame no longer counts");
+        assert!(o.room_frame(p, Some(2), &b("e2")).is_ok(), "the held frame no longer counts");
         o.release(p, 1);
         assert_eq!(drain(&o), vec![b("e2")]);
     }

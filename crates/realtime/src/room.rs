@@ -10,6 +10,7 @@ use tokio::time::{sleep_until, Instant};
 use uuid::Uuid;
 
 use std::sync::Arc;
+use std::task::Waker;
 
 use crate::hub::{Delivery, Hub, JoinAnswer, JoinFailure, Outgoing, PresenceDelivery, Subscriber};
 use crate::presence::RoomPresence;
@@ -65,6 +66,9 @@ struct Room {
     order: Sequencer<RoomEvent>,
     subs: Vec<Subscriber>,
     presence: RoomPresence,
+    /// Response bodies with frames waiting: woken together at the next flush.
+    wake: Vec<Waker>,
+    last_flush: Instant,
 }
 
 impl Room {
@@ -74,16 +78,17 @@ impl Room {
                 self.remove_user(&user);
             }
             let delivery = Arc::new(Delivery::new(self.production_id, seq, frame));
-            self.offer_all(|s| s.event(&delivery), None);
+            self.offer_all(|s, wake| s.event(&delivery, wake), None);
             self.hub.delivered(self.subs.len());
         }
     }
 
     /// Offers to every socket but `except`; those that cannot take it leave the room.
-    fn offer_all(&mut self, offer: impl Fn(&Subscriber) -> bool, except: Option<u64>) {
+    fn offer_all(&mut self, offer: impl Fn(&Subscriber, &mut Vec<Waker>) -> bool, except: Option<u64>) {
         let mut dropped = Vec::new();
+        let wake = &mut self.wake;
         self.subs.retain(|s| {
-            let kept = Some(s.id) == except || offer(s);
+            let kept = Some(s.id) == except || offer(s, wake);
             if !kept {
                 dropped.push(s.clone());
             }
@@ -98,8 +103,9 @@ impl Room {
         while let Some(sub) = gone.pop() {
             let Some(frame) = sub.user.as_deref().and_then(|u| self.presence.depart(u)) else { continue };
             let shared = Arc::new(PresenceDelivery::new(self.production_id, frame));
+            let wake = &mut self.wake;
             self.subs.retain(|s| {
-                let kept = s.presence(&shared);
+                let kept = s.presence(&shared, wake);
                 if !kept {
                     gone.push(s.clone());
                 }
@@ -110,7 +116,15 @@ impl Room {
 
     fn broadcast_presence(&mut self, frame: ByteString, except: Option<u64>) {
         let shared = Arc::new(PresenceDelivery::new(self.production_id, frame));
-        self.offer_all(|s| s.presence(&shared), except);
+        self.offer_all(|s, wake| s.presence(&shared, wake), except);
+    }
+
+    /// Wakes the response bodies that have frames waiting: each writes all it has at once.
+    fn flush(&mut self) {
+        for waker in self.wake.drain(..) {
+            waker.wake();
+        }
+        self.last_flush = Instant::now();
     }
 
     /// Takes a removed member's sockets out before the removal event goes to the others.
@@ -215,6 +229,8 @@ impl Room {
                     self.release(released);
                 }
             }
+            // A page can be long: out before the next read, so no socket's outbox fills up.
+            self.flush();
         }
     }
 
@@ -234,6 +250,7 @@ impl Room {
                         self.release(released);
                     }
                 }
+                self.flush();
             }
             Err(SyncError::ResyncRequired { .. }) => {
                 tracing::warn!(production_id = %self.production_id, "gap no longer in the change log; resyncing all");
@@ -262,7 +279,11 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
         order: Sequencer::new(head),
         subs: Vec::new(),
         presence: RoomPresence::new(production_id, hub.presence_bus()),
+        wake: Vec::new(),
+        last_flush: Instant::now(),
     };
+    let flush_interval = hub.settings().flush_interval;
+    let mut flush_at: Option<Instant> = None;
     let gap_timeout = hub.settings().gap_timeout;
     let mut heartbeat = tokio::time::interval(crate::presence::HEARTBEAT);
     let mut gap_deadline: Option<Instant> = None;
@@ -277,6 +298,10 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
                 room.fill_gap(&hub).await;
                 gap_deadline = None;
             }
+            _ = sleep_until(flush_at.unwrap_or_else(Instant::now)), if flush_at.is_some() => {
+                room.flush();
+                flush_at = None;
+            }
             _ = heartbeat.tick(), if room.presence.spans_instances() => {
                 for frame in room.presence.heartbeat() {
                     room.broadcast_presence(frame, None);
@@ -286,6 +311,16 @@ pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: 
                 for frame in room.presence.due() {
                     room.broadcast_presence(frame, None);
                 }
+            }
+        }
+        // Frames leave at once, unless the last flush was under `flush_interval` ago: then
+        // at its end, together with whatever else the room releases meanwhile.
+        if !room.wake.is_empty() && flush_at.is_none() {
+            let due = room.last_flush + flush_interval;
+            if Instant::now() >= due {
+                room.flush();
+            } else {
+                flush_at = Some(due);
             }
         }
         if room.order.gap().is_none() {

@@ -24,6 +24,10 @@ pub struct RealtimeSettings {
     /// Token bucket for `join-production`: this many at once, refilled at this rate.
     pub join_burst: u32,
     pub joins_per_second: u32,
+    /// A room wakes a socket's writer at most this often: events released within it
+    /// leave in one write (one system call per socket instead of one per event). Zero
+    /// writes every event at once.
+    pub flush_interval: Duration,
 }
 
 impl Default for RealtimeSettings {
@@ -39,6 +43,7 @@ impl Default for RealtimeSettings {
             max_sockets_per_user: 50,
             join_burst: 20,
             joins_per_second: 5,
+            flush_interval: Duration::from_millis(10),
         }
     }
 }
