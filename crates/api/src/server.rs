@@ -5,11 +5,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
+use actix_http::{HttpService, KeepAlive};
+use actix_service::{fn_factory, fn_service, IntoServiceFactory, ServiceFactory};
+use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
 use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore, Signal};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::auth::Authenticator;
@@ -84,7 +89,7 @@ pub fn http_server(
     if !web_root.join("index.html").exists() {
         tracing::warn!(web_root = %web_root.display(), "no demo page to serve at /: run `npm ci && npm run build` in clients/js");
     }
-    let server = HttpServer::new(move || {
+    let make_app = move || {
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(hub.clone()))
@@ -110,15 +115,59 @@ pub fn http_server(
             .configure(routes::configure)
             .service(routes::web_page(&web_root))
             .default_service(web::to(routes::not_found))
-    })
-    .max_connections(settings.max_connections.max(1))
-    // Pushes are small frames that must leave at once: without this, a frame sent while the
-    // previous one is unacknowledged waits for the peer's delayed ACK (up to 40 ms).
-    .tcp_nodelay(true)
-    .listen(listener)?;
-    let server = if settings.workers > 0 { server.workers(settings.workers) } else { server };
-    // Signals are ours (serve): sockets get 1012 before the server stops accepting.
-    Ok(server.shutdown_timeout(settings.shutdown_timeout_secs.max(1)).disable_signals().run())
+    };
+    // actix-web's HttpServer, spelled out, plus actix-http's upgrade hook: WebSockets are
+    // carried by `upgraded` without the HTTP/1 dispatcher's buffers (docs/benchmarks.md).
+    let addr = listener.local_addr()?;
+    let per_worker = move || {
+        // One app per worker, shared by the upgrade hook and the HTTP/1 dispatcher. The
+        // hook's factory is awaited first (actix-http's order), so it makes it.
+        let shared = Rc::new(RefCell::new(None));
+        let upgrade = {
+            let (make_app, shared) = (make_app.clone(), shared.clone());
+            fn_factory(move || {
+                let (app, shared) = (make_app().into_factory(), shared.clone());
+                async move {
+                    let app = Rc::new(app.new_service(AppConfig::default()).await?);
+                    *shared.borrow_mut() = Some(app.clone());
+                    Ok::<_, ()>(fn_service(move |(req, framed)| {
+                        crate::upgraded::serve(app.clone(), req, framed)
+                    }))
+                }
+            })
+        };
+        let app = fn_factory(move || {
+            let shared = shared.clone();
+            async move {
+                let app = shared.borrow().clone().ok_or(())?;
+                Ok::<_, ()>(fn_service(move |req| app.call(req)))
+            }
+        });
+        HttpService::build()
+            .keep_alive(KeepAlive::default())
+            .client_request_timeout(Duration::from_secs(5))
+            .client_disconnect_timeout(Duration::from_secs(1))
+            // Pushes are small frames that must leave at once: without this, a frame sent
+            // while the previous one is unacknowledged waits for the peer's delayed ACK.
+            .tcp_nodelay(true)
+            .local_addr(addr)
+            .upgrade(upgrade)
+            .finish(app)
+            .tcp()
+    };
+    let workers = if settings.workers > 0 {
+        settings.workers
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    Ok(actix_server::Server::build()
+        .workers(workers)
+        .max_concurrent_connections(settings.max_connections.max(1))
+        // Signals are ours (serve): sockets get 1012 before the server stops accepting.
+        .disable_signals()
+        .shutdown_timeout(settings.shutdown_timeout_secs.max(1))
+        .listen("prodsync", listener, per_worker)?
+        .run())
 }
 
 /// Browsers on the listed origins may call the API; so may pages served by this server
