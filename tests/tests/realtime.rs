@@ -365,3 +365,69 @@ async fn every_socket_of_a_room_gets_the_same_bytes_for_an_event() {
     assert!(fa.contains("camera:created"), "{fa}");
     assert_eq!(fa, fb, "one encoding of the event, shared by every socket");
 }
+
+/// Raw HTTP over one TCP connection: what the upgrade path answers byte for byte.
+async fn raw_exchange(url: &str, request: &[u8], until: &[u8]) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("tcp connect");
+    tcp.write_all(request).await.expect("write");
+    let mut got = Vec::new();
+    let read_all = async {
+        let mut buf = [0u8; 4096];
+        while !got.windows(until.len()).any(|w| w == until) {
+            match tcp.read(&mut buf).await.expect("read") {
+                0 => break,
+                n => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read_all).await.expect("an answer within 10 s");
+    got
+}
+
+fn upgrade_request(path: &str) -> Vec<u8> {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// A client frame: text, FIN, masked as RFC 6455 requires.
+fn masked_text(text: &str) -> Vec<u8> {
+    let (payload, mask) = (text.as_bytes(), [7u8, 1, 9, 3]);
+    assert!(payload.len() < 126, "short frames only");
+    let mut frame = vec![0x81, 0x80 | payload.len() as u8];
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
+#[tokio::test]
+async fn a_frame_sent_with_the_upgrade_request_is_read_and_answered() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    // The join arrives in the same packet as the handshake: the server has read it along
+    // with the request, before the socket was handed over.
+    let mut request = upgrade_request("/ws");
+    request
+        .extend(masked_text(&json!({"event": "join-production", "data": {"productionId": pid}}).to_string()));
+    let got = raw_exchange(&s.url(""), &request, br#""event":"joined"}"#).await;
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 101 Switching Protocols\r\n"), "{text}");
+    assert!(text.contains("sec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), "{text}");
+    assert!(text.contains(r#""event":"joined"}"#), "{text}");
+}
+
+#[tokio::test]
+async fn a_refused_upgrade_gets_its_whole_answer_and_the_connection_closes() {
+    let s = TestServer::start_jwt(|_| {}).await;
+    let got = raw_exchange(&s.url(""), &upgrade_request("/ws"), b"\0never").await;
+    let text = String::from_utf8_lossy(&got);
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    assert!(head.starts_with("HTTP/1.1 401 Unauthorized\r\n"), "{head}");
+    assert!(head.contains(&format!("content-length: {}\r\n", body.len())), "{head}");
+    let error: Value = serde_json::from_str(body).expect("a JSON body");
+    assert!(error["error"].is_string(), "{error}");
+}
