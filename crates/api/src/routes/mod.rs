@@ -22,6 +22,7 @@ use prodsync_domain::EntityKind;
 use crate::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    use crate::metrics::RouteLabel;
     cfg.route("/health", web::get().to(health::health))
         .route("/ready", web::get().to(health::ready))
         .route("/metrics", web::get().to(crate::metrics::render))
@@ -37,37 +38,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(settings::scope())
                 .route("/productions", web::get().to(directory::list_productions))
                 .route("/productions", web::post().to(entities::create_production))
+                // One scope per production: a request matches `{pid}` once, then the
+                // production's routes, static ones first (routing is a tenth of a write).
                 .service(
-                    web::resource("/productions/{pid}")
-                        .route(web::get().to(entities::get_production))
-                        .route(web::put().to(entities::update_production))
-                        .route(web::patch().to(entities::update_production))
-                        .route(web::delete().to(entities::delete_production)),
-                )
-                .route("/productions/{pid}/snapshot", web::get().to(feed::snapshot))
-                .route("/productions/{pid}/changes", web::get().to(feed::changes))
-                .route("/productions/{pid}/members", web::get().to(members::list))
-                .route("/productions/{pid}/presence", web::get().to(presence::presence))
-                .route("/productions/{pid}/activity", web::get().to(activity::activity))
-                .route("/productions/{pid}/batch", web::post().to(batch::batch))
-                .route("/productions/{pid}/undo", web::post().to(undo::undo))
-                .route("/productions/{pid}/redo", web::post().to(undo::redo))
-                .service(
-                    web::resource("/productions/{pid}/members/{userId}")
-                        .route(web::put().to(members::put))
-                        .route(web::delete().to(members::delete)),
-                )
-                .service(
-                    web::resource("/productions/{pid}/{entity}")
-                        .route(web::get().to(entities::list))
-                        .route(web::post().to(entities::create)),
-                )
-                .service(
-                    web::resource("/productions/{pid}/{entity}/{id}")
-                        .route(web::get().to(entities::get))
-                        .route(web::put().to(entities::update))
-                        .route(web::patch().to(entities::update))
-                        .route(web::delete().to(entities::delete)),
+                    web::scope("/productions/{pid}")
+                        .service(
+                            web::resource("")
+                                .route(web::get().to(entities::get_production))
+                                .route(web::put().to(entities::update_production))
+                                .route(web::patch().to(entities::update_production))
+                                .route(web::delete().to(entities::delete_production)),
+                        )
+                        .route("/snapshot", web::get().to(feed::snapshot))
+                        .route("/changes", web::get().to(feed::changes))
+                        .route("/members", web::get().to(members::list))
+                        .route("/presence", web::get().to(presence::presence))
+                        .route("/activity", web::get().to(activity::activity))
+                        .route("/batch", web::post().to(batch::batch))
+                        .route("/undo", web::post().to(undo::undo))
+                        .route("/redo", web::post().to(undo::redo))
+                        .service(
+                            web::resource("/members/{userId}")
+                                .route(web::put().to(members::put))
+                                .route(web::delete().to(members::delete)),
+                        )
+                        .service(
+                            web::resource("/{entity}")
+                                .app_data(RouteLabel("/api/productions/{pid}/{entity}"))
+                                .route(web::get().to(entities::list))
+                                .route(web::post().to(entities::create)),
+                        )
+                        .service(
+                            web::resource("/{entity}/{id}")
+                                .app_data(RouteLabel("/api/productions/{pid}/{entity}/{id}"))
+                                .route(web::get().to(entities::get))
+                                .route(web::put().to(entities::update))
+                                .route(web::patch().to(entities::update))
+                                .route(web::delete().to(entities::delete)),
+                        ),
                 ),
         );
 }
