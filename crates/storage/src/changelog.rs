@@ -55,7 +55,8 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     )
 });
 
-pub async fn append(conn: &mut AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
+/// Takes the connection shared, so the caller may pipeline it with its own statement.
+pub async fn append(conn: &AsyncPgConnection, change: Change) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
     let (kind, id, at, name) =
         (change.entity.kind.name, change.entity.id, change.at, change.actor_name.clone());
@@ -77,10 +78,7 @@ struct Entry<'a> {
 }
 
 /// A membership change: in the production's stream like any entity change.
-pub async fn append_member(
-    conn: &mut AsyncPgConnection,
-    change: MemberChange,
-) -> Result<ChangeEvent, DbError> {
+pub async fn append_member(conn: &AsyncPgConnection, change: MemberChange) -> Result<ChangeEvent, DbError> {
     let diff = change.diff_json();
     let (id, at, name) = (change.member.id, change.at, change.actor_name.clone());
     let event = change.into_event(0);
@@ -90,7 +88,7 @@ pub async fn append_member(
 
 /// Writes `event` (its seq still 0) to the log and gives it the seq it got.
 async fn append_event(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     entry: Entry<'_>,
     mut event: ChangeEvent,
 ) -> Result<ChangeEvent, DbError> {
@@ -117,7 +115,7 @@ async fn append_event(
         .bind::<SqlUuid, _>(production_id)
         .bind::<Nullable<Text>, _>(p.user_id.as_deref())
         .bind::<Nullable<SqlUuid>, _>(step)
-        .get_result::<SeqRow>(conn)
+        .get_result::<SeqRow>(&mut conn)
         .await
         .optional()?;
     let seq = row.ok_or(SyncError::NotFound { kind: "production", id: production_id })?.seq;

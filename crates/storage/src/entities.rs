@@ -297,11 +297,6 @@ pub(crate) async fn update_tx(
             events: vec![],
         });
     }
-    stmt(&statements(kind).update)
-        .bind::<Jsonb, _>(merged.entity.to_row())
-        .bind::<SqlUuid, _>(id)
-        .execute(conn)
-        .await?;
     let change = Change {
         action: Action::Updated,
         entity: merged.entity.clone(),
@@ -312,7 +307,18 @@ pub(crate) async fn update_tx(
         step: actor.step,
         at,
     };
-    let event = changelog::append(conn, change).await?;
+    // The row and its log entry in one round trip (pipelined): the row stays locked one
+    // round trip less. Should the update fail, the append fails after it in the same
+    // transaction, and the update's error is the one reported.
+    let mut shared: &AsyncPgConnection = conn;
+    let update = stmt(&statements(kind).update)
+        .bind::<Jsonb, _>(merged.entity.to_row())
+        .bind::<SqlUuid, _>(id)
+        .execute(&mut shared);
+    let (_, event) = futures_util::try_join!(
+        async { update.await.map_err(DbError::from) },
+        changelog::append(conn, change)
+    )?;
     Ok(Updated { entity: merged.entity, changed_fields, conflicts: merged.conflicts, events: vec![event] })
 }
 
