@@ -84,11 +84,7 @@ impl Delivery {
         Delivery { production_id, seq, frame, wire: std::sync::OnceLock::new() }
     }
 
-    pub fn wire(&self) -> bytes::Bytes {
-        self.wire_ref().clone()
-    }
-
-    fn wire_ref(&self) -> &bytes::Bytes {
+    fn wire(&self) -> &bytes::Bytes {
         self.wire.get_or_init(|| crate::wire::text(&self.frame))
     }
 }
@@ -140,7 +136,7 @@ impl Subscriber {
     /// waiting for it goes in `wake`, for the room's next flush.
     pub fn event(&self, d: &Arc<Delivery>, wake: &mut Vec<Waker>) -> bool {
         match &self.direct {
-            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, Some(d.seq), d.wire_ref()), wake),
+            Some(outbox) => self.pushed(outbox.room_frame(d.production_id, Some(d.seq), d.wire()), wake),
             None => self.offer(Outgoing::Event(d.clone())),
         }
     }

@@ -29,11 +29,6 @@ pub(crate) enum Inbound {
 /// not `Send`: sessions run on the actix worker that accepted them.
 pub(crate) trait Link {
     fn text(&mut self, frame: ByteString) -> impl Future<Output = Result<(), ()>>;
-    /// An event shared by every socket of a room. A link that writes raw frames takes the
-    /// frame encoded once for all; the others take its text.
-    fn event(&mut self, d: &crate::hub::Delivery) -> impl Future<Output = Result<(), ()>> {
-        self.text(d.frame.clone())
-    }
     fn ping(&mut self) -> impl Future<Output = Result<(), ()>>;
     fn pong(&mut self, bytes: Bytes) -> impl Future<Output = Result<(), ()>>;
     fn close(&mut self, code: u16, reason: String) -> impl Future<Output = ()>;

@@ -249,16 +249,6 @@ impl<L: Link> Conn<L> {
         }
     }
 
-    /// A room's event: the link may take the frame encoded once for every socket.
-    async fn send_event(&mut self, d: &crate::hub::Delivery) -> Result<(), Stop> {
-        let overflow = self.me.overflow.clone();
-        tokio::select! {
-            biased;
-            _ = overflow.notified() => Err(Stop::TooSlow),
-            sent = self.link.event(d) => sent.map_err(|_| Stop::Gone),
-        }
-    }
-
     async fn status(&mut self) -> Result<(), Stop> {
         let rooms: Vec<Uuid> = self
             .rooms
@@ -402,7 +392,8 @@ impl<L: Link> Conn<L> {
             Outgoing::Event(d) => match self.rooms.get_mut(&d.production_id) {
                 Some(Membership::Live { last_seq }) if d.seq > *last_seq => {
                     *last_seq = d.seq;
-                    self.send_event(&d).await
+                    // Only sockets without an outbox get events here (see `Subscriber::event`).
+                    self.send(d.frame.clone()).await
                 }
                 _ => Ok(()),
             },

@@ -109,9 +109,6 @@ impl Link for WireLink {
     async fn text(&mut self, frame: ByteString) -> Result<(), ()> {
         self.outbox.write(text(&frame)).await
     }
-    async fn event(&mut self, d: &crate::hub::Delivery) -> Result<(), ()> {
-        self.outbox.write(d.wire()).await
-    }
     async fn ping(&mut self) -> Result<(), ()> {
         self.outbox.write(encode(PING, b"")).await
     }
