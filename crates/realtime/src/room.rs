@@ -222,16 +222,21 @@ impl Room {
             if page.events.is_empty() {
                 return;
             }
-            hub.filled(page.events.len());
-            for event in page.events {
-                if let Some(item) = RoomEvent::of(&event) {
-                    let released = self.order.offer(event.seq(), item);
-                    self.release(released);
-                }
-            }
-            // A page can be long: out before the next read, so no socket's outbox fills up.
-            self.flush();
+            self.release_page(hub, page.events);
         }
+    }
+
+    /// Events read from the change log, in their turn. A page can be long: its frames go
+    /// out before the next read, so no socket's outbox fills up.
+    fn release_page(&mut self, hub: &Hub, events: Vec<ChangeEvent>) {
+        hub.filled(events.len());
+        for event in events {
+            if let Some(item) = RoomEvent::of(&event) {
+                let released = self.order.offer(event.seq(), item);
+                self.release(released);
+            }
+        }
+        self.flush();
     }
 
     /// Reads the missing seqs from the change log: a publish that never came (its task
@@ -243,14 +248,7 @@ impl Room {
             Ok(page) => {
                 tracing::info!(production_id = %self.production_id, from = gap.start(), to = gap.end(),
                     filled = page.events.len(), "filled a gap in the live stream from the change log");
-                hub.filled(page.events.len());
-                for event in page.events {
-                    if let Some(item) = RoomEvent::of(&event) {
-                        let released = self.order.offer(event.seq(), item);
-                        self.release(released);
-                    }
-                }
-                self.flush();
+                self.release_page(hub, page.events);
             }
             Err(SyncError::ResyncRequired { .. }) => {
                 tracing::warn!(production_id = %self.production_id, "gap no longer in the change log; resyncing all");
