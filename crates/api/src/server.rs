@@ -155,13 +155,10 @@ pub fn http_server(
             .finish(app)
             .tcp()
     };
-    let workers = if settings.workers > 0 {
-        settings.workers
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    };
-    Ok(actix_server::Server::build()
-        .workers(workers)
+    let builder = actix_server::Server::build();
+    // Zero keeps actix's default: one worker per core.
+    let builder = if settings.workers > 0 { builder.workers(settings.workers) } else { builder };
+    Ok(builder
         .max_concurrent_connections(settings.max_connections.max(1))
         // Signals are ours (serve): sockets get 1012 before the server stops accepting.
         .disable_signals()

@@ -124,7 +124,8 @@ fn head_bytes(head: &Response<()>, body_len: Option<usize>) -> BytesMut {
 /// What woke the pump.
 enum Step {
     Readable,
-    Frames(Vec<Bytes>),
+    /// Frames were taken from the body into `out` (or it ended).
+    Frames,
     Writable,
     GiveUp,
 }
@@ -220,10 +221,9 @@ impl Pump {
                         return Poll::Ready(Step::Writable);
                     }
                 } else if !self.body_done {
-                    let mut frames = Vec::new();
-                    while frames.len() < MAX_SLICES {
+                    while self.out.len() < MAX_SLICES {
                         match Pin::new(&mut self.body).poll_next(cx) {
-                            Poll::Ready(Some(Ok(frame))) => frames.push(frame),
+                            Poll::Ready(Some(Ok(frame))) => self.out.push(frame),
                             Poll::Ready(Some(Err(_)) | None) => {
                                 self.body_done = true;
                                 break;
@@ -231,8 +231,8 @@ impl Pump {
                             Poll::Pending => break,
                         }
                     }
-                    if !frames.is_empty() || self.body_done {
-                        return Poll::Ready(Step::Frames(frames));
+                    if !self.out.is_empty() || self.body_done {
+                        return Poll::Ready(Step::Frames);
                     }
                 }
                 if self.reading && self.wants_more(cx) && self.io.poll_read_ready(cx).is_ready() {
@@ -243,11 +243,7 @@ impl Pump {
             .await;
             let alive = match step {
                 Step::Readable => self.read(),
-                Step::Frames(frames) => {
-                    self.out.extend(frames);
-                    self.write()
-                }
-                Step::Writable => self.write(),
+                Step::Frames | Step::Writable => self.write(),
                 Step::GiveUp => false,
             };
             if !alive {
