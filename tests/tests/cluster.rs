@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use prodsync_e2e::cluster::Instance;
 use prodsync_e2e::proxy::{host_port, via, Proxy};
 use prodsync_e2e::test_db::{server_url, TestDatabase};
@@ -268,6 +269,59 @@ async fn sigterm_finishes_requests_in_flight_and_closes_sockets_with_1012() {
     }
     let status = a.exited_within(Duration::from_secs(15)).expect("exited within the shutdown deadline");
     assert!(status.success(), "{status:?}");
+}
+
+/// The others stop notifying an instance whose heartbeat came late (a stalled process, a
+/// slow database): what they commit meanwhile still reaches its subscribers, read from the
+/// change log once they know of it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_instance_the_others_forgot_reads_what_they_committed_meanwhile() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let a = Instance::start(&db.url, &[]);
+    a.ready(&http).await;
+    let (client, _task) = db_client(&db.url).await;
+    let a_id: String = client.query_one("SELECT id::text FROM instances", &[]).await.unwrap().get(0);
+    let b = Instance::start(&db.url, &[]);
+    b.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut sub = WsClient::connect(&a.ws_url()).await;
+    sub.join(&pid, None).await;
+
+    // a's row goes stale, as after a stalled heartbeat, until b no longer counts a.
+    let stale = tokio::spawn(async move {
+        loop {
+            let sql = format!("UPDATE instances SET seen = now() - interval '1 minute' WHERE id = '{a_id}'");
+            client.batch_execute(&sql).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    prodsync_e2e::eventually("b counts no other instance", || {
+        metric(&http, &b, "fanout_peers_alive").map(|v| v == 0.0)
+    })
+    .await;
+    let forgotten = metric(&http, &a, "fanout_forgotten_total").await;
+    let (status, _) =
+        post(&http, &format!("{}/api/productions/{pid}/cameras", b.base), &json!({"name": "Unnoticed"}))
+            .await
+            .unwrap();
+    assert_eq!(status, StatusCode::CREATED);
+    let end = head(&http, &b, &pid).await;
+    prodsync_e2e::eventually("a sees its row was stale", || {
+        metric(&http, &a, "fanout_forgotten_total").map(move |v| v > forgotten)
+    })
+    .await;
+    stale.abort();
+    let got = sub.events_until(end, Duration::from_secs(15)).await;
+    assert_eq!(got.last().map(|e| e["event"].clone()), Some(json!("camera:created")), "{got:?}");
+}
+
+/// One sample of an instance's `/metrics` (0 when the series is not there yet).
+async fn metric(http: &reqwest::Client, node: &Instance, name: &str) -> f64 {
+    let text = http.get(format!("{}/metrics", node.base)).send().await.unwrap().text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .map_or(0.0, |v| v.trim().parse().unwrap())
 }
 
 async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {

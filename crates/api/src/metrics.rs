@@ -68,6 +68,11 @@ pub fn notice_lag(at_ms: i64) {
     metrics::histogram!("fanout_notice_lag_seconds").record((now_ms - at_ms).max(0) as f64 / 1000.0);
 }
 
+/// This instance's heartbeat came late enough that the others may have stopped notifying it.
+pub fn forgotten() {
+    metrics::counter!("fanout_forgotten_total").increment(1);
+}
+
 pub async fn render(state: web::Data<AppState>, hub: web::Data<Hub>) -> HttpResponse {
     let stats = hub.stats();
     metrics::gauge!("ws_connections").set(stats.connections as f64);
@@ -80,5 +85,6 @@ pub async fn render(state: web::Data<AppState>, hub: web::Data<Hub>) -> HttpResp
     metrics::gauge!("db_pool_waiting").set(waiting as f64);
     let listening = state.listening.load(std::sync::atomic::Ordering::Relaxed);
     metrics::gauge!("fanout_listening").set(if listening { 1.0 } else { 0.0 });
+    metrics::gauge!("fanout_peers_alive").set(if (state.has_peers)() { 1.0 } else { 0.0 });
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle().render())
 }

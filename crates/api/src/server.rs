@@ -61,6 +61,10 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
             let store = store.clone();
             Arc::new(move || store.pool_status())
         },
+        has_peers: {
+            let store = store.clone();
+            Arc::new(move || store.has_peers())
+        },
     };
     spawn_fanout(&state, &store, &hub, settings.database_url.clone());
     let compat = prodsync_compat::CompatState::new(
@@ -232,6 +236,16 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
 /// Hears the other instances' commits (LISTEN) and hands them to this instance's rooms.
 /// While the connection is down `/ready` says so; when it is back, every room reads what
 /// it missed from the change log.
+/// Once every other instance has seen this one again (`PEER_DELAY`), every room reads
+/// what was committed without a notice meanwhile.
+fn catch_up_later(hub: &Hub) {
+    let hub = hub.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(prodsync_storage::PEER_DELAY).await;
+        hub.catch_up_all();
+    });
+}
+
 fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
     let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
     let (reporter, listener_store) = (store.clone(), store.clone());
@@ -260,6 +274,14 @@ fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: Stri
                         tracing::info!(peers, "listening for other instances' changes");
                     }
                     hub.catch_up_all();
+                    // Instances started together may not have seen this one yet, and
+                    // commit without notifying it until they do.
+                    catch_up_later(&hub);
+                }
+                Signal::Forgotten => {
+                    crate::metrics::forgotten();
+                    tracing::warn!("this instance's heartbeat came late; the others may have stopped notifying it, so every room reads the change log again shortly");
+                    catch_up_later(&hub);
                 }
                 Signal::Lost(reason) => {
                     listening.store(false, Ordering::Relaxed);

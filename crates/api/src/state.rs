@@ -36,6 +36,8 @@ pub struct AppState {
     pub listening: Arc<std::sync::atomic::AtomicBool>,
     /// Database connections in use and callers waiting, for `/metrics`.
     pub pool_status: Arc<dyn Fn() -> (usize, usize) + Send + Sync>,
+    /// Whether other instances are alive (this one's writes notify them), for `/metrics`.
+    pub has_peers: Arc<dyn Fn() -> bool + Send + Sync>,
 }
 
 /// The result of a committed write, with the events it produced.

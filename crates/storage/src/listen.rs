@@ -22,14 +22,20 @@ pub enum Signal {
     },
     /// The connection went away; notices are not arriving until `Connected`.
     Lost(String),
+    /// This instance's row had gone stale (a heartbeat came late): the others may have
+    /// stopped notifying it meanwhile, and start again within `PEER_DELAY`.
+    Forgotten,
     Notice(Notice),
     /// Another instance's presence report.
     Presence(Report),
 }
 
-/// How often a quiet connection is checked (so a cut one is noticed), this instance's
-/// row refreshed and the others counted.
+/// How often the connection is checked (so a cut one is noticed), this instance's row
+/// refreshed and the others counted: on a clock, however busy the connection is.
 const CHECK_EVERY: Duration = Duration::from_secs(2);
+/// A row older than this when refreshed may have looked gone to the others (they count
+/// rows seen within 10 s; the margin covers a slow heartbeat query).
+const STALE_AFTER: &str = "6 seconds";
 /// How long after an instance appears every other has seen it (and notifies).
 pub const PEER_DELAY: Duration = Duration::from_secs(5);
 
@@ -69,17 +75,23 @@ async fn session(
     conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}"))
         .await
         .map_err(|e| e.to_string())?;
-    let others = heartbeat(&mut conn, me).await?;
-    peers.store(others, std::sync::atomic::Ordering::Relaxed);
-    if tx.send(Signal::Connected { peers: others }).is_err() {
+    let beat = heartbeat(&mut conn, me).await?;
+    peers.store(beat.others, std::sync::atomic::Ordering::Relaxed);
+    if tx.send(Signal::Connected { peers: beat.others }).is_err() {
         return Ok(());
     }
+    let mut check = tokio::time::interval_at(tokio::time::Instant::now() + CHECK_EVERY, CHECK_EVERY);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         {
             let mut stream = std::pin::pin!(conn.notifications_stream());
             loop {
-                match tokio::time::timeout(CHECK_EVERY, stream.next()).await {
-                    Ok(Some(Ok(n))) => {
+                let next = tokio::select! {
+                    next = stream.next() => next,
+                    _ = check.tick() => break,
+                };
+                match next {
+                    Some(Ok(n)) => {
                         let signal = if n.channel == PRESENCE_CHANNEL {
                             Report::decode(&n.payload).map(Signal::Presence)
                         } else {
@@ -96,38 +108,43 @@ async fn session(
                             }
                         }
                     }
-                    Ok(Some(Err(e))) => return Err(e.to_string()),
-                    Ok(None) => return Err("notification stream ended".into()),
-                    Err(_) => break, // quiet: check the connection
+                    Some(Err(e)) => return Err(e.to_string()),
+                    None => return Err("notification stream ended".into()),
                 }
             }
         }
-        let others = tokio::time::timeout(Duration::from_secs(5), heartbeat(&mut conn, me))
+        let beat = tokio::time::timeout(Duration::from_secs(5), heartbeat(&mut conn, me))
             .await
             .map_err(|_| "connection check timed out".to_owned())??;
-        peers.store(others, std::sync::atomic::Ordering::Relaxed);
-        if tx.is_closed() {
+        peers.store(beat.others, std::sync::atomic::Ordering::Relaxed);
+        if (!beat.was_known && tx.send(Signal::Forgotten).is_err()) || tx.is_closed() {
             return Ok(());
         }
     }
 }
 
+/// What one heartbeat learnt.
 #[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+struct Beat {
+    /// Other instances were seen lately: writes here must notify.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    others: bool,
+    /// This instance's row was fresh before the refresh: the others knew of it.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    was_known: bool,
 }
 
 /// Refreshes this instance's row and counts the others seen lately (rows of instances
-/// gone for an hour are dropped on the way).
-async fn heartbeat(conn: &mut AsyncPgConnection, me: uuid::Uuid) -> Result<bool, String> {
+/// gone for an hour are dropped on the way). All parts see the rows as they were before.
+async fn heartbeat(conn: &mut AsyncPgConnection, me: uuid::Uuid) -> Result<Beat, String> {
     use diesel_async::RunQueryDsl;
     let sql = format!(
         "WITH up AS (INSERT INTO instances (id, seen) VALUES ('{me}', now()) \
          ON CONFLICT (id) DO UPDATE SET seen = now()), \
          gone AS (DELETE FROM instances WHERE seen < now() - interval '1 hour') \
-         SELECT count(*) AS n FROM instances WHERE id <> '{me}' AND seen > now() - interval '10 seconds'"
+         SELECT EXISTS (SELECT 1 FROM instances WHERE id <> '{me}' AND seen > now() - interval '10 seconds') AS others, \
+         EXISTS (SELECT 1 FROM instances WHERE id = '{me}' AND seen > now() - interval '{STALE_AFTER}') AS was_known"
     );
-    let rows: Vec<Count> = diesel::sql_query(sql).load(conn).await.map_err(|e| e.to_string())?;
-    Ok(<[Count]>::first(&rows).is_some_and(|c| c.n > 0))
+    let rows: Vec<Beat> = diesel::sql_query(sql).load(conn).await.map_err(|e| e.to_string())?;
+    rows.into_iter().next().ok_or_else(|| "the heartbeat returned no row".to_owned())
 }
