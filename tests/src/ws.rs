@@ -67,6 +67,15 @@ impl WsClient {
         self.send_text(json!({"event": event, "data": data}).to_string()).await;
     }
 
+    /// Several frames in one write: the server finds them all waiting at once.
+    pub async fn send_together(&mut self, frames: &[(&str, Value)]) {
+        for (event, data) in frames {
+            let text = json!({"event": event, "data": data}).to_string();
+            self.socket.feed(Message::text(text)).await.expect("ws send");
+        }
+        self.socket.flush().await.expect("ws flush");
+    }
+
     pub async fn send_text(&mut self, text: String) {
         self.socket.send(Message::text(text)).await.expect("ws send");
     }

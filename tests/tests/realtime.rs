@@ -163,6 +163,38 @@ async fn rejoining_with_since_replays_exactly_what_was_missed_while_writes_go_on
     assert_eq!(c.next(Duration::from_millis(200)).await, Got::Timeout);
 }
 
+/// A join, a leave and a join again, sent before the first answer came back: the room's
+/// answer to the first join is not taken for the second, whose `since` is the one obeyed.
+#[tokio::test]
+async fn a_rejoin_sent_before_the_first_answer_is_answered_on_its_own_terms() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    for n in 0..3 {
+        s.create(&pid, "cameras", json!({"name": format!("Cam {n}")})).await;
+    }
+    let head = s.head_seq(&pid).await;
+    let mut c = WsClient::connect(&s.ws_url()).await;
+    c.send_together(&[
+        ("join-production", json!({"productionId": pid})),
+        ("leave-production", json!({"productionId": pid})),
+        ("join-production", json!({"productionId": pid, "since": 0})),
+    ])
+    .await;
+    // Frames before `left` answer the first join (when it came back first); after it,
+    // only the second join's replay and answer.
+    while c.frame().await["event"] != "left" {}
+    let mut replayed = Vec::new();
+    let joined = loop {
+        let f = c.frame().await;
+        if f["event"] == "joined" {
+            break f["data"].clone();
+        }
+        replayed.push(f);
+    };
+    assert_eq!(seqs(&replayed), (1..=head).collect::<Vec<_>>());
+    assert_eq!(joined["replayed"], json!(head), "{joined}");
+}
+
 #[tokio::test]
 async fn since_older_than_the_log_answers_resync_required() {
     let s = TestServer::start().await;

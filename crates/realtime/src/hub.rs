@@ -92,6 +92,8 @@ impl Delivery {
 #[derive(Debug)]
 pub(crate) struct JoinAnswer {
     pub production_id: Uuid,
+    /// Which of the socket's joins this answers (a leave and a rejoin can overtake one).
+    pub attempt: u64,
     pub head: i64,
     pub since: Option<i64>,
     /// Who is present, the joining socket's user included: `presence:state` after `joined`.
@@ -101,6 +103,7 @@ pub(crate) struct JoinAnswer {
 #[derive(Debug)]
 pub(crate) struct JoinFailure {
     pub production_id: Uuid,
+    pub attempt: u64,
     pub code: &'static str,
     pub message: String,
 }
@@ -372,8 +375,8 @@ impl Hub {
         let _ = entry.tx.send(msg);
     }
 
-    pub(crate) fn join(&self, production_id: Uuid, sub: Subscriber, since: Option<i64>) {
-        self.to_room(production_id, RoomMsg::Join { sub, since });
+    pub(crate) fn join(&self, production_id: Uuid, sub: Subscriber, since: Option<i64>, attempt: u64) {
+        self.to_room(production_id, RoomMsg::Join { sub, since, attempt });
     }
 
     /// A joined socket's focus; the room coalesces and broadcasts it.

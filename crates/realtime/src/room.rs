@@ -40,6 +40,7 @@ pub(crate) enum RoomMsg {
     Join {
         sub: Subscriber,
         since: Option<i64>,
+        attempt: u64,
     },
     Leave {
         id: u64,
@@ -142,10 +143,11 @@ impl Room {
         self.depart(theirs);
     }
 
-    fn join(&mut self, sub: Subscriber, since: Option<i64>) {
+    fn join(&mut self, sub: Subscriber, since: Option<i64>, attempt: u64) {
         let arrival = sub.user.as_deref().and_then(|u| self.presence.arrive(u, sub.name.as_deref()));
         let answer = JoinAnswer {
             production_id: self.production_id,
+            attempt,
             head: self.order.head(),
             since,
             presence: self.presence.users(),
@@ -170,7 +172,7 @@ impl Room {
                 let released = self.order.offer(seq, item);
                 self.release(released);
             }
-            RoomMsg::Join { sub, since } => self.join(sub, since),
+            RoomMsg::Join { sub, since, attempt } => self.join(sub, since, attempt),
             RoomMsg::Leave { id } => {
                 let gone: Vec<Subscriber> = self.subs.iter().filter(|s| s.id == id).cloned().collect();
                 self.subs.retain(|s| s.id != id);
@@ -357,8 +359,8 @@ async fn refuse_joins(
     };
     loop {
         while let Ok(msg) = rx.try_recv() {
-            if let RoomMsg::Join { sub, .. } = msg {
-                let failure = JoinFailure { production_id, code, message: message.clone() };
+            if let RoomMsg::Join { sub, attempt, .. } = msg {
+                let failure = JoinFailure { production_id, attempt, code, message: message.clone() };
                 sub.offer(Outgoing::JoinFailed(Box::new(failure)));
             }
         }

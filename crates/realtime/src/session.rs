@@ -120,8 +120,11 @@ impl Budget {
 /// Where this socket stands in one production.
 enum Membership {
     /// Join sent to the room, its answer not yet here: frames from an earlier membership
-    /// still in the queue are dropped.
-    Joining,
+    /// still in the queue are dropped, and so is the answer to an earlier join (a join,
+    /// a leave and a join again can all be on their way at once).
+    Joining {
+        attempt: u64,
+    },
     Live {
         last_seq: i64,
     },
@@ -146,6 +149,8 @@ struct Conn<L: Link> {
     me: Subscriber,
     rx: mpsc::Receiver<Outgoing>,
     rooms: HashMap<Uuid, Membership>,
+    /// Joins sent so far: each answer names the one it answers.
+    attempts: u64,
     in_list: bool,
     /// Productions whose list events this socket may see; `None`: all (administrators).
     visible: Option<HashSet<Uuid>>,
@@ -171,7 +176,8 @@ impl<L: Link> Conn<L> {
             direct: link.outbox().cloned(),
         };
         let visible = needs_membership(&who).then(HashSet::new);
-        Conn { hub, link, who, user, me, rx, rooms: HashMap::new(), in_list: false, visible, joins, moves }
+        let rooms = HashMap::new();
+        Conn { hub, link, who, user, me, rx, rooms, attempts: 0, in_list: false, visible, joins, moves }
     }
 
     async fn run(mut self, stream: &mut impl Source) {
@@ -327,11 +333,12 @@ impl<L: Link> Conn<L> {
                     }
                 }
                 tracing::debug!(%production_id, user_id = ?self.user, ?since, "join-production");
-                self.rooms.insert(production_id, Membership::Joining);
+                self.attempts += 1;
+                self.rooms.insert(production_id, Membership::Joining { attempt: self.attempts });
                 if let Some(outbox) = self.link.outbox() {
                     outbox.hold(production_id);
                 }
-                self.hub.join(production_id, self.me.clone(), since);
+                self.hub.join(production_id, self.me.clone(), since, self.attempts);
                 Ok(())
             }
             ClientFrame::LeaveProduction { production_id } => {
@@ -407,6 +414,9 @@ impl<L: Link> Conn<L> {
             Outgoing::Notice(frame) => self.send(ByteString::clone(&frame)).await,
             Outgoing::Shutdown => Err(Stop::Restart),
             Outgoing::JoinFailed(f) => {
+                if !self.answers(f.production_id, f.attempt) {
+                    return Ok(());
+                }
                 self.rooms.remove(&f.production_id);
                 self.forget(f.production_id);
                 let error = FrameError { code: f.code, message: f.message };
@@ -463,9 +473,9 @@ impl<L: Link> Conn<L> {
 
     /// The room took us at `head`: replay (since, head] from the change log, then live.
     async fn go_live(&mut self, answer: JoinAnswer) -> Result<(), Stop> {
-        let JoinAnswer { production_id, head, since, presence } = answer;
-        if !matches!(self.rooms.get(&production_id), Some(Membership::Joining)) {
-            return Ok(()); // left before the room answered
+        let JoinAnswer { production_id, attempt, head, since, presence } = answer;
+        if !self.answers(production_id, attempt) {
+            return Ok(()); // left before the room answered, or joined again since
         }
         match self.may_join(production_id).await {
             Ok(true) => {}
@@ -513,6 +523,11 @@ impl<L: Link> Conn<L> {
             outbox.release(production_id, head);
         }
         Ok(())
+    }
+
+    /// Whether the room's answer is to the join this socket waits for.
+    fn answers(&self, production_id: Uuid, attempt: u64) -> bool {
+        matches!(self.rooms.get(&production_id), Some(Membership::Joining { attempt: a }) if *a == attempt)
     }
 
     /// No more room frames of `production` for this socket.
@@ -574,7 +589,7 @@ impl<L: Link> Conn<L> {
                 Membership::Live { last_seq } => {
                     Some(outbox.and_then(|o| o.last_seq(*production)).unwrap_or(*last_seq).to_string())
                 }
-                Membership::Joining => None,
+                Membership::Joining { .. } => None,
             })
             .collect();
         // Close reasons are limited to 123 bytes.
