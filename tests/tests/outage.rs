@@ -41,3 +41,34 @@ async fn health_is_503_while_the_database_is_down_and_recovers() {
     let (_, cams) = s.get(&format!("/api/productions/{pid}/cameras")).await;
     assert_eq!(cams.as_array().unwrap().len(), 1, "the write during the outage was not applied");
 }
+
+/// A write that fails after its row was updated (here the change-log append, refused by a
+/// trigger the test adds) leaves nothing: the row, its version and the log are as before,
+/// and the 500 carries no database message.
+#[tokio::test]
+async fn a_write_failing_half_way_changes_nothing() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam", "note": "before"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    let head = s.head_seq(&pid).await;
+    let (client, connection) = tokio_postgres::connect(&s.db.url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; \
+             CREATE TRIGGER refuse BEFORE INSERT ON change_log FOR EACH ROW EXECUTE FUNCTION refuse();",
+        )
+        .await
+        .unwrap();
+
+    let (status, body) = s.put(&path, "ann", &json!({"note": "after"})).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(!body.to_string().contains("refused"), "a database message in a 500: {body}");
+
+    client.batch_execute("DROP TRIGGER refuse ON change_log").await.unwrap();
+    let (_, now) = s.get(&path).await;
+    assert_eq!((now["note"].as_str(), now["version"].as_i64()), (Some("before"), Some(1)), "{now}");
+    assert_eq!(s.head_seq(&pid).await, head);
+}
