@@ -10,6 +10,7 @@ use actix_service::{fn_factory, fn_service, IntoServiceFactory, ServiceFactory};
 use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App};
+use prodsync_domain::fanout::liveness;
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
 use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore, Signal};
@@ -233,19 +234,19 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
     }
 }
 
-/// Hears the other instances' commits (LISTEN) and hands them to this instance's rooms.
-/// While the connection is down `/ready` says so; when it is back, every room reads what
-/// it missed from the change log.
-/// Once every other instance has seen this one again (`PEER_DELAY`), every room reads
-/// what was committed without a notice meanwhile.
+/// Once every other instance has counted this one again (`liveness::SEEN_WITHIN`), every
+/// room reads what was committed without a notice meanwhile.
 fn catch_up_later(hub: &Hub) {
     let hub = hub.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(prodsync_storage::PEER_DELAY).await;
+        tokio::time::sleep(liveness::SEEN_WITHIN).await;
         hub.catch_up_all();
     });
 }
 
+/// Hears the other instances' commits (LISTEN) and hands them to this instance's rooms.
+/// While the connection is down `/ready` says so; when it is back, every room reads what
+/// it missed from the change log.
 fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
     let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
     let (reporter, listener_store) = (store.clone(), store.clone());
@@ -268,7 +269,7 @@ fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: Stri
                     if peers && !listening.load(Ordering::Relaxed) {
                         // Others notify only once they know this instance: wait until they
                         // have all seen it before serving.
-                        tokio::time::sleep(prodsync_storage::PEER_DELAY).await;
+                        tokio::time::sleep(liveness::SEEN_WITHIN).await;
                     }
                     if !listening.swap(true, Ordering::Relaxed) {
                         tracing::info!(peers, "listening for other instances' changes");

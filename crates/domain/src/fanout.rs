@@ -14,6 +14,24 @@ pub const CHANNEL: &str = "prodsync_changes";
 /// PostgreSQL refuses payloads of 8000 bytes or more.
 pub const MAX_PAYLOAD: usize = 7900;
 
+/// How instances know of each other: each refreshes a row in `instances` on a clock and
+/// notifies only while another row is fresh. The timings hold together (see the test).
+pub mod liveness {
+    use std::time::Duration;
+
+    /// How often an instance refreshes its row and counts the others.
+    pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+    /// A row refreshed within this is an instance alive: writes elsewhere notify it.
+    pub const ALIVE_WITHIN: Duration = Duration::from_secs(10);
+    /// An instance whose row was older than this when it refreshed it may have looked
+    /// dead to the others (the margin below `ALIVE_WITHIN` covers a slow refresh), and
+    /// reads the change log once they surely count it again.
+    pub const FORGOTTEN_AFTER: Duration = Duration::from_secs(6);
+    /// After an instance's row appears (or is fresh again), by when every other has
+    /// counted it: one refresh of theirs, with room to spare.
+    pub const SEEN_WITHIN: Duration = Duration::from_secs(5);
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notice {
     /// The instance that committed (it has published already and skips its own notice).
@@ -82,6 +100,14 @@ pub fn parse(payload: &str) -> Result<Notice, serde_json::Error> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_liveness_timings_hold_together() {
+        use super::liveness::*;
+        assert!(REFRESH_EVERY < FORGOTTEN_AFTER, "a punctual refresh is never taken for a late one");
+        assert!(FORGOTTEN_AFTER < ALIVE_WITHIN, "late is noticed before the others give up");
+        assert!(REFRESH_EVERY < SEEN_WITHIN, "the others refresh at least once before");
+    }
+
     use super::*;
     use crate::change::EventPayload;
     use serde_json::json;

@@ -27,7 +27,7 @@ pub mod test_db;
 mod undo;
 
 pub use library::LibraryStore;
-pub use listen::{listen, Signal, PEER_DELAY};
+pub use listen::{listen, Signal};
 pub use migrate::run_migrations;
 pub use pool::{connect, PoolSettings};
 pub use settings::SettingsStore;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::StreamExt;
-use prodsync_domain::fanout::{self, Notice, CHANNEL};
+use prodsync_domain::fanout::{self, liveness, Notice, CHANNEL};
 use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
 
@@ -16,28 +16,19 @@ use tokio::sync::mpsc;
 pub enum Signal {
     /// Listening (again): anything committed meanwhile must be read from the log.
     /// `peers`: other instances were alive then; they learn of this one within
-    /// `PEER_DELAY`, and this instance should not serve before.
+    /// `liveness::SEEN_WITHIN`, and this instance should not serve before.
     Connected {
         peers: bool,
     },
     /// The connection went away; notices are not arriving until `Connected`.
     Lost(String),
     /// This instance's row had gone stale (a heartbeat came late): the others may have
-    /// stopped notifying it meanwhile, and start again within `PEER_DELAY`.
+    /// stopped notifying it meanwhile, and start again within `liveness::SEEN_WITHIN`.
     Forgotten,
     Notice(Notice),
     /// Another instance's presence report.
     Presence(Report),
 }
-
-/// How often the connection is checked (so a cut one is noticed), this instance's row
-/// refreshed and the others counted: on a clock, however busy the connection is.
-const CHECK_EVERY: Duration = Duration::from_secs(2);
-/// A row older than this when refreshed may have looked gone to the others (they count
-/// rows seen within 10 s; the margin covers a slow heartbeat query).
-const STALE_AFTER: &str = "6 seconds";
-/// How long after an instance appears every other has seen it (and notifies).
-pub const PEER_DELAY: Duration = Duration::from_secs(5);
 
 /// Listens until the receiver is dropped, reconnecting with a growing pause. Keeps this
 /// instance's row in `instances` fresh and `store`'s peers flag current.
@@ -80,7 +71,10 @@ async fn session(
     if tx.send(Signal::Connected { peers: beat.others }).is_err() {
         return Ok(());
     }
-    let mut check = tokio::time::interval_at(tokio::time::Instant::now() + CHECK_EVERY, CHECK_EVERY);
+    // The connection is checked (so a cut one is noticed), this instance's row refreshed
+    // and the others counted on a clock, however busy the connection is.
+    let every = liveness::REFRESH_EVERY;
+    let mut check = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         {
@@ -117,7 +111,10 @@ async fn session(
             .await
             .map_err(|_| "connection check timed out".to_owned())??;
         peers.store(beat.others, std::sync::atomic::Ordering::Relaxed);
-        if (!beat.was_known && tx.send(Signal::Forgotten).is_err()) || tx.is_closed() {
+        if !beat.was_known && tx.send(Signal::Forgotten).is_err() {
+            return Ok(());
+        }
+        if tx.is_closed() {
             return Ok(());
         }
     }
@@ -129,7 +126,8 @@ struct Beat {
     /// Other instances were seen lately: writes here must notify.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     others: bool,
-    /// This instance's row was fresh before the refresh: the others knew of it.
+    /// This instance's row was fresher than `liveness::FORGOTTEN_AFTER` before the
+    /// refresh: the others surely counted it.
     #[diesel(sql_type = diesel::sql_types::Bool)]
     was_known: bool,
 }
@@ -138,12 +136,13 @@ struct Beat {
 /// gone for an hour are dropped on the way). All parts see the rows as they were before.
 async fn heartbeat(conn: &mut AsyncPgConnection, me: uuid::Uuid) -> Result<Beat, String> {
     use diesel_async::RunQueryDsl;
+    let (alive, known) = (liveness::ALIVE_WITHIN.as_secs(), liveness::FORGOTTEN_AFTER.as_secs());
     let sql = format!(
         "WITH up AS (INSERT INTO instances (id, seen) VALUES ('{me}', now()) \
          ON CONFLICT (id) DO UPDATE SET seen = now()), \
          gone AS (DELETE FROM instances WHERE seen < now() - interval '1 hour') \
-         SELECT EXISTS (SELECT 1 FROM instances WHERE id <> '{me}' AND seen > now() - interval '10 seconds') AS others, \
-         EXISTS (SELECT 1 FROM instances WHERE id = '{me}' AND seen > now() - interval '{STALE_AFTER}') AS was_known"
+         SELECT EXISTS (SELECT 1 FROM instances WHERE id <> '{me}' AND seen > now() - interval '{alive} seconds') AS others, \
+         EXISTS (SELECT 1 FROM instances WHERE id = '{me}' AND seen > now() - interval '{known} seconds') AS was_known"
     );
     let rows: Vec<Beat> = diesel::sql_query(sql).load(conn).await.map_err(|e| e.to_string())?;
     rows.into_iter().next().ok_or_else(|| "the heartbeat returned no row".to_owned())
