@@ -188,6 +188,16 @@ impl TestServer {
     }
 }
 
+/// A plain SQL connection to a test database, for what a test does behind the server's
+/// back (a trigger, a stale row); it lives while the returned task runs.
+pub async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+    let task = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    (client, task)
+}
+
 /// Polls `check` until it holds, failing after 10 s: for waiting on a state that no event
 /// announces (a server-side count), instead of sleeping a fixed time and hoping.
 pub async fn eventually<F, Fut>(what: &str, mut check: F)

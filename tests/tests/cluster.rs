@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use prodsync_e2e::cluster::Instance;
+use prodsync_e2e::db_client;
 use prodsync_e2e::proxy::{host_port, via, Proxy};
 use prodsync_e2e::test_db::{server_url, TestDatabase};
 use prodsync_e2e::ws::{seqs, Got, WsClient};
@@ -322,14 +323,6 @@ async fn metric(http: &reqwest::Client, node: &Instance, name: &str) -> f64 {
     text.lines()
         .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
         .map_or(0.0, |v| v.trim().parse().unwrap())
-}
-
-async fn db_client(url: &str) -> (tokio_postgres::Client, tokio::task::JoinHandle<()>) {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
-    let task = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    (client, task)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -52,8 +52,7 @@ async fn a_write_failing_half_way_changes_nothing() {
     let cam = s.create(&pid, "cameras", json!({"name": "Cam", "note": "before"})).await;
     let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
     let head = s.head_seq(&pid).await;
-    let (client, connection) = tokio_postgres::connect(&s.db.url, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
+    let (client, _task) = prodsync_e2e::db_client(&s.db.url).await;
     client
         .batch_execute(
             "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
