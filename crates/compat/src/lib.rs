@@ -13,11 +13,15 @@ mod server;
 mod shapes;
 mod socketio;
 
+/// Which of our types each of the original's REST segments serves (tests walk them).
+pub use shapes::{Route, ROUTES};
+
 use std::sync::Arc;
 
 use actix_web::web;
 use prodsync_domain::access::{decide, needs_membership, Identity, Operation, Verdict};
 use prodsync_domain::command::{Atomicity, Command, Outcome};
+use prodsync_domain::origin::OriginPolicy;
 use prodsync_domain::ports::{Actor, ChangePublisher, CommandStore, EntityStore, MemberStore};
 use prodsync_domain::SyncError;
 use prodsync_realtime::Hub;
@@ -50,6 +54,8 @@ pub struct CompatState {
     pub settings: SettingsStore,
     pub hub: Hub,
     pub identify: Arc<dyn Identify>,
+    /// Which browser pages may open a Socket.IO session (`domain::origin`).
+    pub origins: Arc<OriginPolicy>,
     pub sockets: server::Registry,
 }
 
@@ -64,6 +70,7 @@ impl CompatState {
         settings: SettingsStore,
         hub: Hub,
         identify: Arc<dyn Identify>,
+        origins: Arc<OriginPolicy>,
     ) -> CompatState {
         CompatState {
             entities,
@@ -74,6 +81,7 @@ impl CompatState {
             settings,
             hub,
             identify,
+            origins,
             sockets: server::Registry::default(),
         }
     }

@@ -24,6 +24,10 @@ pub struct Entity {
     pub last_modified_by: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Fields whose stored value could not be read back (written before the rule in
+    /// [`crate::json`] existed, or by hand): shown as null and named in `fieldErrors`,
+    /// so the rest of the entity, its production and every list stay readable.
+    pub unreadable: Vec<&'static str>,
 }
 
 /// A stored row that does not decode: the schema and the catalog disagree.
@@ -58,6 +62,9 @@ impl Entity {
         m.insert("lastModifiedBy".into(), self.last_modified_by.clone().into());
         m.insert("createdAt".into(), Value::from(format_timestamp(self.created_at)));
         m.insert("updatedAt".into(), Value::from(format_timestamp(self.updated_at)));
+        if !self.unreadable.is_empty() {
+            m.insert("fieldErrors".into(), unreadable_json(&self.unreadable));
+        }
         Value::Object(m)
     }
 
@@ -100,11 +107,15 @@ impl Entity {
             (false, false) => Uuid::nil(),
         };
         let mut values = Vec::with_capacity(kind.fields.len());
+        let mut unreadable = Vec::new();
         for def in kind.fields {
             let raw = row.get(def.column()).unwrap_or(&Value::Null);
-            let v = normalize(def.ty, raw)
-                .map_err(|p| bad(format!("column {} holds {raw} ({p:?})", def.column())))?;
-            values.push(v);
+            // The input rule again: what it refuses now (or what storage could not parse,
+            // see storage's lenient JSON) is no value a client can be given or send back.
+            values.push(normalize(def.ty, raw).unwrap_or_else(|_| {
+                unreadable.push(def.name);
+                Value::Null
+            }));
         }
         let field_versions = match row.get("field_versions") {
             Some(Value::Object(m)) => m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_i64()?))).collect(),
@@ -120,8 +131,19 @@ impl Entity {
             last_modified_by: row.get("last_modified_by").and_then(Value::as_str).map(str::to_owned),
             created_at: stamp("created_at")?,
             updated_at: stamp("updated_at")?,
+            unreadable,
         })
     }
+}
+
+/// `fieldErrors` of an entity read with unreadable fields: the error shape of a 422, one
+/// stable code.
+fn unreadable_json(fields: &[&str]) -> Value {
+    let error = |f: &&str| {
+        serde_json::json!({"field": f, "code": "unreadable_value",
+            "message": format!("the stored value of {f} cannot be read; it reads as null until written again")})
+    };
+    Value::Array(fields.iter().map(error).collect())
 }
 
 fn field_versions_json(fv: &BTreeMap<String, i64>) -> Value {

@@ -9,6 +9,8 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
+use crate::json::{self, JsonProblem};
+
 /// Longest text a client may store in one field; longer is bad input, not a 5xx.
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
@@ -137,26 +139,19 @@ pub enum ValueProblem {
     NotAllowed,
     /// PostgreSQL text and JSONB cannot hold U+0000.
     NulCharacter,
+    /// JSON nested deeper than [`crate::json::MAX_DEPTH`].
+    TooDeep,
 }
 
 /// PostgreSQL's dates and timestamps start at 4713 BC, but ISO years before 1 do not
 /// survive its text input; the time crate's end is 9999.
 const FIRST_YEAR: i32 = 1;
-/// Largest magnitude a number field takes (far beyond any measure a crew writes down).
-pub const MAX_NUMBER: f64 = 1e300;
+/// Largest magnitude a number takes, in a number field or inside JSON.
+pub use crate::json::MAX_NUMBER;
 
 /// RFC 3339 has four-digit years: a timestamp that reaches year 10000 in UTC cannot be
 /// written back out.
 const LAST_YEAR: i32 = 9999;
-
-fn has_nul(v: &Value) -> bool {
-    match v {
-        Value::String(s) => s.contains('\0'),
-        Value::Array(items) => items.iter().any(has_nul),
-        Value::Object(m) => m.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
-        _ => false,
-    }
-}
 
 /// Brings `raw` to the canonical form of `ty`. `Null` passes; whether it is allowed is the
 /// caller's business (it depends on required-ness and on create vs update).
@@ -164,9 +159,11 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
     if raw.is_null() {
         return Ok(Value::Null);
     }
-    if has_nul(raw) {
-        return Err(ValueProblem::NulCharacter);
-    }
+    json::check(raw).map_err(|p| match p {
+        JsonProblem::NulCharacter => ValueProblem::NulCharacter,
+        JsonProblem::NumberOutOfRange => ValueProblem::OutOfRange,
+        JsonProblem::TooDeep => ValueProblem::TooDeep,
+    })?;
     match ty {
         FieldType::Text => {
             let s = raw.as_str().ok_or(ValueProblem::WrongType)?;
@@ -176,7 +173,7 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
             Ok(raw.clone())
         }
         FieldType::Integer => {
-            let n = raw.as_i64().ok_or(ValueProblem::WrongType)?;
+            let n = as_integer(raw).ok_or(ValueProblem::WrongType)?;
             i32::try_from(n).map_err(|_| ValueProblem::OutOfRange)?;
             Ok(Value::from(n))
         }
@@ -231,6 +228,17 @@ pub fn normalize(ty: FieldType, raw: &Value) -> Result<Value, ValueProblem> {
     }
 }
 
+/// An integer, also when written with a zero fraction (`2.0`): JSON Schema, and so the
+/// OpenAPI document, counts that as an integer, and clients generated from it send it.
+pub fn as_integer(raw: &Value) -> Option<i64> {
+    if let Some(n) = raw.as_i64() {
+        return Some(n);
+    }
+    let f = raw.as_f64().filter(|f| f.fract() == 0.0)?;
+    // Exact in f64 and in i64 alike: beyond 2^53 a float no longer names one integer.
+    (f.abs() <= 9_007_199_254_740_992.0).then_some(f as i64)
+}
+
 /// UTC, RFC 3339, at most microsecond precision (what PostgreSQL keeps).
 pub fn format_timestamp(t: OffsetDateTime) -> String {
     truncate_to_micros(t.to_offset(UtcOffset::UTC))
@@ -279,6 +287,9 @@ mod tests {
     fn rejects_wrong_types_and_ranges() {
         assert_eq!(normalize(FieldType::Integer, &json!("3")), Err(ValueProblem::WrongType));
         assert_eq!(normalize(FieldType::Integer, &json!(1.5)), Err(ValueProblem::WrongType));
+        assert_eq!(normalize(FieldType::Integer, &json!(2.0)).unwrap(), json!(2));
+        assert_eq!(normalize(FieldType::Integer, &json!(-0.0)).unwrap(), json!(0));
+        assert_eq!(normalize(FieldType::Integer, &json!(1e20)), Err(ValueProblem::WrongType));
         assert_eq!(normalize(FieldType::Integer, &json!(1_i64 << 40)), Err(ValueProblem::OutOfRange));
         assert_eq!(normalize(FieldType::Enum(&["a"]), &json!("b")), Err(ValueProblem::NotAllowed));
         assert_eq!(normalize(FieldType::Ref("ccu"), &json!("nope")), Err(ValueProblem::WrongType));
@@ -291,6 +302,8 @@ mod tests {
         assert_eq!(normalize(FieldType::Text, &json!("a\u{0}b")), Err(ValueProblem::NulCharacter));
         assert_eq!(normalize(FieldType::Json, &json!({"k": ["\u{0}"]})), Err(ValueProblem::NulCharacter));
         assert_eq!(normalize(FieldType::Json, &json!({"\u{0}": 1})), Err(ValueProblem::NulCharacter));
+        assert_eq!(normalize(FieldType::Json, &json!([f64::MAX])), Err(ValueProblem::OutOfRange));
+        assert_eq!(normalize(FieldType::Json, &json!({"k": [-1e301]})), Err(ValueProblem::OutOfRange));
         assert_eq!(normalize(FieldType::Date, &json!("0000-01-01")), Err(ValueProblem::OutOfRange));
         assert_eq!(
             normalize(FieldType::Timestamp, &json!("0000-06-01T00:00:00Z")),

@@ -5,11 +5,12 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::{FieldError, ValidationError};
-use crate::field::{camel_case, normalize, Access, ValueProblem};
+use crate::field::{camel_case, normalize, Access, FieldType, ValueProblem};
 use crate::kind::EntityKind;
 
 /// Sync columns a client may echo back from an entity it loaded; the server owns them.
-const ECHOED_SYNC_KEYS: &[&str] = &["fieldVersions", "lastModifiedBy", "createdAt", "updatedAt"];
+const ECHOED_SYNC_KEYS: &[&str] =
+    &["fieldVersions", "lastModifiedBy", "createdAt", "updatedAt", "fieldErrors"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnConflict {
@@ -110,7 +111,7 @@ fn parse_key(kind: &'static EntityKind, key: &str, raw: &Value, p: &mut Parsed) 
     match key {
         "id" => p.id = uuid_field(key, raw, &mut p.errors),
         "productionId" if kind.owned_by_production() => p.production_id = uuid_field(key, raw, &mut p.errors),
-        "version" => match raw.as_i64() {
+        "version" => match crate::field::as_integer(raw) {
             Some(v) if v >= 1 => p.version = Some(v),
             _ if raw.is_null() => {}
             _ => p.errors.push(type_error(key, "a positive integer (the version you last saw)")),
@@ -178,6 +179,9 @@ fn value_error(kind: &EntityKind, i: usize, problem: ValueProblem) -> FieldError
         ValueProblem::TooLong => {
             ("too_long", format!("{} is longer than {} characters", def.name, crate::field::MAX_TEXT_CHARS))
         }
+        ValueProblem::OutOfRange if def.ty == FieldType::Json => {
+            ("out_of_range", format!("{} holds a number beyond ±{:e}", def.name, crate::json::MAX_NUMBER))
+        }
         ValueProblem::OutOfRange => {
             ("out_of_range", format!("{} is out of range for {}", def.name, def.ty.describe()))
         }
@@ -185,6 +189,10 @@ fn value_error(kind: &EntityKind, i: usize, problem: ValueProblem) -> FieldError
         ValueProblem::NulCharacter => {
             ("invalid_value", format!("{} may not contain the NUL character (\\u0000)", def.name))
         }
+        ValueProblem::TooDeep => (
+            "too_deep",
+            format!("{} nests arrays and objects deeper than {} levels", def.name, crate::json::MAX_DEPTH),
+        ),
     };
     FieldError { field: def.name.into(), code, message }
 }
@@ -258,6 +266,18 @@ mod tests {
         let e = parse_update(&CAMERA, &json!({"name": null})).unwrap_err();
         assert_eq!(codes(e), vec![("name".into(), "missing_field")]);
         assert!(parse_update(&CAMERA, &json!({"note": null})).is_ok());
+    }
+
+    #[test]
+    fn json_fields_follow_the_stored_json_rule() {
+        let deep = (0..40).fold(json!(1), |inner, _| json!([inner]));
+        let e = parse_update(&CAMERA, &json!({"version": 2.0, "note": "x"})).unwrap();
+        assert_eq!(e.base_version, Some(2), "2.0 is an integer to JSON Schema");
+        let kind = &crate::catalog::CONNECTION;
+        let e = parse_update(kind, &json!({"signalPath": [1.7976931348623157e308]})).unwrap_err();
+        assert_eq!(codes(e), vec![("signalPath".into(), "out_of_range")]);
+        let e = parse_update(kind, &json!({"signalPath": deep})).unwrap_err();
+        assert_eq!(codes(e), vec![("signalPath".into(), "too_deep")]);
     }
 
     #[test]

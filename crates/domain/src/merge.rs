@@ -127,6 +127,8 @@ pub fn apply_update(
         return Ok(Merged { entity: next, changes, conflicts });
     }
     apply_derived(kind, &mut next.values, &mut changes, now);
+    // A write stores the whole row: what could not be read is stored as the null it read as.
+    next.unreadable.clear();
     next.version = current.version + 1;
     stamp(&mut next, &changes, actor, now);
     Ok(Merged { entity: next, changes, conflicts })
@@ -161,6 +163,7 @@ pub fn new_entity(
         last_modified_by: None,
         created_at: now,
         updated_at: now,
+        unreadable: Vec::new(),
     };
     stamp(&mut entity, &changes, actor, now);
     (entity, changes)

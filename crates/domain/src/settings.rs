@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::error::{SyncError, ValidationError};
-use crate::field::{normalize, FieldType};
+use crate::json::JsonProblem;
 
 /// Most values one lookup list may hold, so one client cannot make the server keep a
 /// list without end.
@@ -231,12 +231,17 @@ pub fn check_value(value: &Value) -> Result<(), ValidationError> {
     if value.is_null() {
         return Err(ValidationError::single("value", "missing_field", "value is required".into()));
     }
-    if normalize(FieldType::Json, value).is_err() {
-        return Err(ValidationError::single(
-            "value",
-            "invalid_value",
-            "value must not contain U+0000".into(),
-        ));
+    if let Err(problem) = crate::json::check(value) {
+        let (code, message) = match problem {
+            JsonProblem::NulCharacter => ("invalid_value", "value must not contain U+0000".to_owned()),
+            JsonProblem::NumberOutOfRange => {
+                ("out_of_range", format!("value holds a number beyond ±{:e}", crate::json::MAX_NUMBER))
+            }
+            JsonProblem::TooDeep => {
+                ("too_deep", format!("value nests deeper than {} levels", crate::json::MAX_DEPTH))
+            }
+        };
+        return Err(ValidationError::single("value", code, message));
     }
     if value.to_string().len() > MAX_SETTING_BYTES {
         return Err(ValidationError::single(

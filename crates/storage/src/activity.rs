@@ -56,9 +56,9 @@ struct Row {
     action: String,
     #[diesel(sql_type = Array<Text>)]
     changed_fields: Vec<String>,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     diff: Value,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     data: Value,
     #[diesel(sql_type = Nullable<Text>)]
     cause: Option<String>,

@@ -51,7 +51,7 @@ struct KeptRow {
     fingerprint: String,
     #[diesel(sql_type = SmallInt)]
     status: i16,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     response: Value,
 }
 

@@ -12,6 +12,7 @@ mod db_error;
 mod entities;
 mod fanout;
 mod feed;
+mod lenient;
 mod library;
 mod listen;
 mod members;

@@ -1,4 +1,5 @@
-//! Shapes of the rows the generic statements return.
+//! Shapes of the rows the generic statements return. Every JSONB column is read through
+//! [`LenientJson`]: one unparseable value never fails a whole list.
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::QueryableByName;
@@ -6,16 +7,18 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::lenient::{LenientJson, MaybeLenientJson, ScrubbedJson};
+
 /// One entity row as `to_jsonb(t)`.
 #[derive(QueryableByName)]
 pub struct RowJson {
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = LenientJson)]
     pub row: Value,
 }
 
 #[derive(QueryableByName)]
 pub struct MaybeRowJson {
-    #[diesel(sql_type = Nullable<Jsonb>)]
+    #[diesel(sql_type = Nullable<Jsonb>, deserialize_as = MaybeLenientJson)]
     pub row: Option<Value>,
 }
 
@@ -24,7 +27,7 @@ pub struct MaybeRowJson {
 pub struct KindRow {
     #[diesel(sql_type = Text)]
     pub kind: String,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = LenientJson)]
     pub row: Value,
 }
 
@@ -61,9 +64,9 @@ pub struct LogRow {
     pub created_at: OffsetDateTime,
     #[diesel(sql_type = Array<Text>)]
     pub changed_fields: Vec<String>,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = ScrubbedJson)]
     pub diff: Value,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = ScrubbedJson)]
     pub data: Value,
     #[diesel(sql_type = Nullable<Text>)]
     pub cause: Option<String>,
@@ -76,6 +79,6 @@ pub struct HistoryRow {
     pub entity_version: i64,
     #[diesel(sql_type = Nullable<Text>)]
     pub user_id: Option<String>,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = ScrubbedJson)]
     pub diff: Value,
 }

@@ -55,7 +55,7 @@ struct ValueRow {
 
 #[derive(QueryableByName)]
 struct JsonRow {
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     row: Value,
 }
 

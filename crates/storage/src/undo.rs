@@ -77,9 +77,9 @@ struct Entry {
     entity_version: i64,
     #[diesel(sql_type = Array<Text>)]
     changed_fields: Vec<String>,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     diff: Value,
-    #[diesel(sql_type = Jsonb)]
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::ScrubbedJson)]
     data: Value,
 }
 
