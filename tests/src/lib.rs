@@ -182,6 +182,11 @@ impl TestServer {
         prodsync_storage::PgStore::new(prodsync_storage::connect(&settings).expect("pool"))
     }
 
+    /// One sample of this server's `/metrics` (0 when the series is not there yet).
+    pub async fn metric(&self, name: &str) -> f64 {
+        metric_at(&self.http, &self.base, name).await
+    }
+
     pub async fn head_seq(&self, pid: &str) -> i64 {
         let (_, page) = self.get(&format!("/api/productions/{pid}/changes?since=0&limit=1")).await;
         page["headSeq"].as_i64().expect("headSeq")
@@ -255,4 +260,12 @@ impl TestServer {
     pub fn ws_url_with_token(&self, token: &str) -> String {
         format!("{}?access_token={token}", self.ws_url())
     }
+}
+
+/// One sample of the `/metrics` of the server at `base` (0 when the series is not there yet).
+pub async fn metric_at(http: &reqwest::Client, base: &str, name: &str) -> f64 {
+    let text = http.get(format!("{base}/metrics")).send().await.expect("metrics").text().await.expect("body");
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .map_or(0.0, |v| v.trim().parse().expect("a number"))
 }

@@ -317,12 +317,8 @@ async fn an_instance_the_others_forgot_reads_what_they_committed_meanwhile() {
     assert_eq!(got.last().map(|e| e["event"].clone()), Some(json!("camera:created")), "{got:?}");
 }
 
-/// One sample of an instance's `/metrics` (0 when the series is not there yet).
 async fn metric(http: &reqwest::Client, node: &Instance, name: &str) -> f64 {
-    let text = http.get(format!("{}/metrics", node.base)).send().await.unwrap().text().await.unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
-        .map_or(0.0, |v| v.trim().parse().unwrap())
+    prodsync_e2e::metric_at(http, &node.base, name).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -234,8 +234,7 @@ async fn a_client_that_stops_reading_is_cut_off_and_the_others_are_not_slowed() 
             writes += 1;
             s.ok("PUT", &path, "ann", Some(&json!({ "note": format!("{writes} {big}") }))).await;
         }
-        let (_, health) = s.get("/health").await;
-        cut_off = health["realtime"]["slowConsumersCut"] == 1;
+        cut_off = s.metric("slow_consumers_cut_total").await == 1.0;
         // The fast client keeps up the whole time.
         let got = fast.events_until(start + writes, Duration::from_secs(10)).await;
         assert_eq!(got.last().unwrap()["data"]["seq"], json!(start + writes));
@@ -271,10 +270,7 @@ async fn a_client_that_stops_answering_pings_is_removed() {
     let mut mute = WsClient::connect(&s.ws_url()).await;
     mute.join(&pid, None).await;
     // Not reading means tungstenite never answers the pings.
-    let gone = || async {
-        let (_, health) = s.get("/health").await;
-        health["realtime"]["connections"] == 0 && health["realtime"]["rooms"] == 0
-    };
+    let gone = || async { s.metric("ws_connections").await == 0.0 && s.metric("rooms").await == 0.0 };
     prodsync_e2e::eventually("the silent socket and its room are gone", gone).await;
     match mute.next(SECOND).await {
         Got::Closed { code, .. } => assert_eq!(code, close_codes::TIMEOUT),

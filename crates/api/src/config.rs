@@ -40,6 +40,9 @@ pub struct Settings {
     /// Browser origins allowed to call the API from other sites; none by default.
     #[serde(deserialize_with = "list_or_commas")]
     pub cors_origins: Vec<String>,
+    /// Lets pages of any site call the API and open WebSockets and Socket.IO sessions
+    /// (`domain::origin`). Off: only this server's own pages and `cors_origins`.
+    pub allow_any_origin: bool,
     /// The demo page's files (built by `npm run build` in clients/js), served at `/`.
     pub web_root: String,
     pub ws_max_rooms_per_socket: usize,
@@ -113,6 +116,7 @@ impl Default for Settings {
             jwt_issuer: None,
             jwt_audience: None,
             cors_origins: Vec::new(),
+            allow_any_origin: false,
             web_root: "clients/js/dist".into(),
             ws_max_rooms_per_socket: 100,
             ws_max_sockets_per_user: 50,

@@ -72,8 +72,9 @@ impl From<SyncError> for ApiError {
         match e {
             SyncError::NotFound { kind, id } => ApiError::new(S::NOT_FOUND, "not_found", message)
                 .with_details(json!({"kind": kind, "id": id})),
-            SyncError::IdExists { kind, id } => ApiError::new(S::CONFLICT, "id_conflict", message)
-                .with_details(json!({"field": "id", "kind": kind, "id": id})),
+            SyncError::IdExists { .. } => {
+                ApiError::new(S::CONFLICT, "id_conflict", message).with_details(json!({"field": "id"}))
+            }
             SyncError::IdMismatch { path, body } => ApiError::new(S::CONFLICT, "id_mismatch", message)
                 .with_details(json!({"field": "id", "pathId": path, "bodyId": body})),
             SyncError::ProductionMismatch { path, body } => {

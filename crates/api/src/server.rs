@@ -11,6 +11,7 @@ use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service};
 use actix_web::{web, App};
 use prodsync_domain::fanout::liveness;
+use prodsync_domain::origin::OriginPolicy;
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
 use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore, Signal};
@@ -46,7 +47,9 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     let members: Arc<dyn MemberStore> = Arc::new(store.clone());
     let hub = Hub::new(feed.clone(), members.clone(), settings.realtime());
     let auth = Arc::new(Authenticator::from_settings(settings)?);
+    let origins = Arc::new(OriginPolicy::new(&settings.cors_origins, settings.allow_any_origin));
     let state = AppState {
+        origins: origins.clone(),
         members,
         activity: Arc::new(store.clone()),
         commands: Arc::new(store.clone()),
@@ -77,6 +80,7 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         state.settings.clone(),
         hub.clone(),
         state.auth.clone(),
+        origins,
     );
     Ok(Services { state, compat, store, hub })
 }
@@ -89,7 +93,7 @@ pub fn http_server(
 ) -> std::io::Result<Server> {
     let (state, hub, compat) = (services.state.clone(), services.hub.clone(), services.compat.clone());
     crate::metrics::init();
-    let origins = settings.cors_origins.clone();
+    let origins = services.state.origins.clone();
     let web_root = std::path::PathBuf::from(&settings.web_root);
     if !web_root.join("index.html").exists() {
         tracing::warn!(web_root = %web_root.display(), "no demo page to serve at /: run `npm ci && npm run build` in clients/js");
@@ -172,18 +176,15 @@ pub fn http_server(
         .run())
 }
 
-/// Browsers on the listed origins may call the API; so may pages served by this server
-/// itself (a same-origin request still carries `Origin` on writes). Any other origin gets
-/// no CORS headers, so the browser keeps the response from its page.
-fn cors(origins: &[String]) -> Cors {
-    let allowed: Vec<String> = origins.iter().map(|o| o.trim_end_matches('/').to_owned()).collect();
+/// Browsers on the allowed origins may call the API (`domain::origin`); so may pages
+/// served by this server itself (a same-origin request still carries `Origin` on writes).
+/// Any other origin gets no CORS headers, so the browser keeps the response from its page.
+fn cors(origins: &Arc<OriginPolicy>) -> Cors {
+    let origins = origins.clone();
     Cors::default()
         .allowed_origin_fn(move |origin, head| {
-            let origin = origin.to_str().unwrap_or_default();
-            let host = head.headers().get("host").and_then(|h| h.to_str().ok()).unwrap_or_default();
-            let same_origin =
-                origin.split_once("://").is_some_and(|(_, rest)| !host.is_empty() && rest == host);
-            same_origin || allowed.iter().any(|a| a == origin)
+            let host = head.headers().get("host").and_then(|h| h.to_str().ok());
+            origins.allows(Some(origin.to_str().unwrap_or("null")), host)
         })
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([

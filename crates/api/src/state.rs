@@ -32,6 +32,8 @@ pub struct AppState {
     pub commands: Arc<dyn CommandStore>,
     pub activity: Arc<dyn ActivityLog>,
     pub auth: Arc<crate::auth::Authenticator>,
+    /// Which browser pages may use the server (CORS, `/ws`, Socket.IO).
+    pub origins: Arc<prodsync_domain::origin::OriginPolicy>,
     /// Whether this instance hears the others' changes (LISTEN connected): `/ready`.
     pub listening: Arc<std::sync::atomic::AtomicBool>,
     /// Database connections in use and callers waiting, for `/metrics`.

@@ -120,6 +120,18 @@ fn error(code: u8, message: &str) -> HttpResponse {
     HttpResponse::BadRequest().json(json!({"code": code, "message": message}))
 }
 
+/// Engine.IO's refusal of a request its `allowRequest` turns down: 403, code 4. Every
+/// Socket.IO request is checked, polling ones too: a page of another site can send a
+/// polling POST without a preflight, and so join and relay blind.
+fn foreign_origin(state: &CompatState, req: &HttpRequest) -> Option<HttpResponse> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if state.origins.allows(header("origin"), header("host")) {
+        return None;
+    }
+    tracing::info!(origin = header("origin"), "socket.io: refused a page of another origin");
+    Some(HttpResponse::Forbidden().json(json!({"code": 4, "message": "Forbidden"})))
+}
+
 fn query(req: &HttpRequest) -> HashMap<String, String> {
     web::Query::<HashMap<String, String>>::from_query(req.query_string())
         .map(|q| q.into_inner())
@@ -186,6 +198,9 @@ fn open(state: &CompatState, who: Option<Identity>, upgrades: &[&str]) -> Arc<Ha
 }
 
 async fn get(state: web::Data<CompatState>, req: HttpRequest, body: web::Payload) -> HttpResponse {
+    if let Some(refused) = foreign_origin(&state, &req) {
+        return refused;
+    }
     let q = query(&req);
     let transport = match check_version(&q) {
         Ok(t) => t,
@@ -258,6 +273,9 @@ async fn poll(handle: &Handle) -> HttpResponse {
 }
 
 async fn post(state: web::Data<CompatState>, req: HttpRequest, body: String) -> HttpResponse {
+    if let Some(refused) = foreign_origin(&state, &req) {
+        return refused;
+    }
     let q = query(&req);
     if let Err(res) = check_version(&q) {
         return *res;

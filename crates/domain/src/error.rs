@@ -33,7 +33,9 @@ impl ValidationError {
 pub enum SyncError {
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: Uuid },
-    #[error("{kind} {id} already exists")]
+    /// A create with a client-chosen id that is taken. Its message names neither the id
+    /// nor its type: the caller may not be able to see what holds it (docs/security.md).
+    #[error("this id is taken; send no id and the server chooses one")]
     IdExists { kind: &'static str, id: Uuid },
     #[error("body id {body} does not match the path id {path}")]
     IdMismatch { path: Uuid, body: Uuid },

@@ -22,6 +22,17 @@ pub async fn ws(
         .map(web::Query::into_inner)
         .unwrap_or_default();
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    // CORS does not cover WebSockets: without this, any page a crew member opens could
+    // read live data from a server on their network (docs/security.md).
+    if !state.origins.allows(header("origin"), header("host")) {
+        tracing::info!(origin = header("origin"), "/ws: refused a page of another origin");
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "pages of this origin may not open a WebSocket here; add it to cors_origins",
+        )
+        .into());
+    }
     let creds = Credentials {
         bearer: bearer(&req)?.or(query.get("access_token").map(String::as_str)),
         user_id: header("x-user-id").or(query.get("userId").map(String::as_str)),
