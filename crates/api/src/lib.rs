@@ -1,6 +1,7 @@
 //! The deployable server: REST routes over the domain's ports, config, wiring.
 
 pub mod access;
+mod allow;
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -8,7 +8,7 @@ use actix_cors::Cors;
 use actix_http::{HttpService, KeepAlive};
 use actix_service::{fn_factory, fn_service, IntoServiceFactory, ServiceFactory};
 use actix_web::dev::AppConfig;
-use actix_web::dev::{Server, Service};
+use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::{web, App};
 use prodsync_domain::fanout::liveness;
 use prodsync_domain::origin::OriginPolicy;
@@ -106,6 +106,19 @@ pub fn http_server(
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
+            // Inside CORS, so a refusal carries CORS headers too.
+            .wrap_fn(|req, srv| {
+                let call = match crate::allow::refusal(&req) {
+                    Some(refused) => Err(refused),
+                    None => Ok(srv.call(req)),
+                };
+                async move {
+                    match call {
+                        Ok(call) => call.await.map(ServiceResponse::map_into_left_body),
+                        Err(refused) => Ok(refused),
+                    }
+                }
+            })
             .wrap(cors(&origins))
             .wrap_fn(|req, srv| request_id::Context::of(&req).run(srv.call(req)))
             .wrap_fn(|req, srv| {
