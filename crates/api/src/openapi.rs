@@ -13,6 +13,7 @@ use prodsync_domain::catalog::{LIBRARIES, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
 use prodsync_domain::field::{Access, FieldDef, FieldType, MAX_TEXT_CHARS};
 use prodsync_domain::format::FORMAT;
+use prodsync_domain::json::{MAX_DEPTH, MAX_NUMBER};
 use prodsync_domain::settings::{Lookup, MAX_VALUE_CHARS};
 use prodsync_domain::EntityKind;
 
@@ -57,7 +58,7 @@ fn field_schema(ty: FieldType) -> Value {
         FieldType::Integer => {
             json!({"type": "integer", "format": "int32", "minimum": i32::MIN, "maximum": i32::MAX})
         }
-        FieldType::Number => json!({"type": "number"}),
+        FieldType::Number => json!({"type": "number", "minimum": -MAX_NUMBER, "maximum": MAX_NUMBER}),
         FieldType::Bool => json!({"type": "boolean"}),
         FieldType::Timestamp => json!({"type": "string", "format": "date-time"}),
         FieldType::Date => json!({"type": "string", "format": "date"}),
@@ -68,7 +69,10 @@ fn field_schema(ty: FieldType) -> Value {
         FieldType::Library(target) => {
             json!({"type": "string", "format": "uuid", "description": format!("the id of an item of the {target} library")})
         }
-        FieldType::Json => json!({}),
+        FieldType::Json => json!({"description": format!(
+            "any JSON value: numbers within ±{MAX_NUMBER:e} at any depth, arrays and objects nested at most \
+             {MAX_DEPTH} deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value)"
+        )}),
         FieldType::Enum(values) => json!({"type": "string", "enum": values}),
     }
 }
@@ -121,7 +125,13 @@ fn entity_schema(kind: &EntityKind) -> Value {
     props.insert("lastModifiedBy".into(), json!({"type": ["string", "null"]}));
     props.insert("createdAt".into(), json!({"type": "string", "format": "date-time"}));
     props.insert("updatedAt".into(), json!({"type": "string", "format": "date-time"}));
-    let required: Vec<&String> = props.keys().collect();
+    let required: Vec<String> = props.keys().cloned().collect();
+    props.insert(
+        "fieldErrors".into(),
+        json!({"type": "array", "description": "only when a stored value cannot be read: each such field reads as null",
+            "items": {"type": "object", "required": ["field", "code", "message"], "properties": {
+                "field": {"type": "string"}, "code": {"const": "unreadable_value"}, "message": {"type": "string"}}}}),
+    );
     json!({"type": "object", "properties": props, "required": required})
 }
 
@@ -130,9 +140,14 @@ fn entity_schema(kind: &EntityKind) -> Value {
 fn input_schema(kind: &EntityKind, create: bool) -> Value {
     let writable: Vec<&FieldDef> = kind.fields.iter().filter(|f| f.access != Access::ServerSet).collect();
     let mut props = Map::new();
-    props.insert("id".into(), json!({"type": ["string", "null"], "format": "uuid"}));
+    props.insert("id".into(), json!({"type": ["string", "null"], "format": "uuid",
+        "description": "on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise)"}));
     if kind.owned_by_production() {
-        props.insert("productionId".into(), json!({"type": ["string", "null"], "format": "uuid"}));
+        props.insert(
+            "productionId".into(),
+            json!({"type": ["string", "null"], "format": "uuid",
+            "description": "the path's production (422 production_mismatch otherwise)"}),
+        );
     }
     for f in &writable {
         props.insert(f.name.into(), nullable(field_schema_of(kind, f), !f.is_required()));
@@ -142,7 +157,7 @@ fn input_schema(kind: &EntityKind, create: bool) -> Value {
         json!({"type": ["integer", "null"], "minimum": 1, "description": "the version you last saw: protects your edit from your own stale copy"}),
     );
     props.insert("onConflict".into(), json!({"enum": ["overwrite", "reject"]}));
-    for echoed in ["fieldVersions", "lastModifiedBy", "createdAt", "updatedAt"] {
+    for echoed in ["fieldVersions", "lastModifiedBy", "createdAt", "updatedAt", "fieldErrors"] {
         props.insert(echoed.into(), json!({"description": "ignored: the server owns it"}));
     }
     let required: Vec<&str> =
@@ -351,8 +366,10 @@ fn query_param(name: &str, schema: Value, description: &str) -> Value {
     json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description})
 }
 
+/// The server trims these and refuses control characters (`domain::access::is_valid_user_text`).
 fn header_param(name: &str) -> Value {
-    json!({"name": name, "in": "header", "required": false, "schema": {"type": "string", "maxLength": 200},
+    json!({"name": name, "in": "header", "required": false,
+        "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},
         "description": "auth_mode = none only: who is acting (ignored in jwt mode)"})
 }
 
