@@ -7,6 +7,8 @@ export interface Cable {
   cableType: string | null;
   createdAt: string;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -28,7 +30,10 @@ export interface CableCreate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** the id of a device-port of this production */
   inputPortId: string;
@@ -39,6 +44,7 @@ export interface CableCreate {
   onConflict?: "overwrite" | "reject";
   /** the id of a device-port of this production */
   outputPortId: string;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -51,6 +57,8 @@ export interface CableSnake {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -71,7 +79,10 @@ export interface CableSnakeCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -80,6 +91,7 @@ export interface CableSnakeCreate {
   name: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -94,7 +106,10 @@ export interface CableSnakeUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -103,6 +118,7 @@ export interface CableSnakeUpdate {
   name?: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -116,7 +132,10 @@ export interface CableUpdate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** the id of a device-port of this production */
   inputPortId?: string;
@@ -127,6 +146,7 @@ export interface CableUpdate {
   onConflict?: "overwrite" | "reject";
   /** the id of a device-port of this production */
   outputPortId?: string;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -141,6 +161,8 @@ export interface Camera {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   focalLength: number | null;
@@ -177,6 +199,8 @@ export interface CameraCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   focalLength?: number | null;
   formatMode?: string | null;
@@ -188,6 +212,7 @@ export interface CameraCreate {
   hasShortTripod?: boolean | null;
   hasSteadicam?: boolean | null;
   hasTripod?: boolean | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -198,6 +223,7 @@ export interface CameraCreate {
   name: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   shootingDistance?: number | null;
   smpteCableLength?: number | null;
@@ -216,6 +242,8 @@ export interface CameraUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   focalLength?: number | null;
   formatMode?: string | null;
@@ -227,6 +255,7 @@ export interface CameraUpdate {
   hasShortTripod?: boolean | null;
   hasSteadicam?: boolean | null;
   hasTripod?: boolean | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -237,6 +266,7 @@ export interface CameraUpdate {
   name?: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   shootingDistance?: number | null;
   smpteCableLength?: number | null;
@@ -252,6 +282,8 @@ export interface Ccu {
   /** the id of an item of the equipment library */
   equipmentId: string | null;
   fiberInput: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   formatMode: string | null;
@@ -261,6 +293,7 @@ export interface Ccu {
   model: string | null;
   name: string | null;
   note: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputs: unknown;
   productionId: string;
   referenceInput: string | null;
@@ -277,8 +310,11 @@ export interface CcuCreate {
   equipmentId?: string | null;
   fiberInput?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatMode?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -287,7 +323,9 @@ export interface CcuCreate {
   name: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputs?: unknown;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   referenceInput?: string | null;
   sortOrder?: number | null;
@@ -305,8 +343,11 @@ export interface CcuUpdate {
   equipmentId?: string | null;
   fiberInput?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatMode?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -315,7 +356,9 @@ export interface CcuUpdate {
   name?: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputs?: unknown;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   referenceInput?: string | null;
   sortOrder?: number | null;
@@ -331,15 +374,19 @@ export interface ChecklistItem {
   completed: boolean | null;
   completedAt: string | null;
   completionDate: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   completionNote: unknown;
   createdAt: string;
   daysBeforeShow: number | null;
   displayId: string | null;
   dueDate: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
   lastModifiedBy: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   moreInfo: unknown;
   note: string | null;
   productionId: string;
@@ -355,6 +402,7 @@ export interface ChecklistItemCreate {
   category?: string | null;
   completed?: boolean | null;
   completionDate?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   completionNote?: unknown;
   /** ignored: the server owns it */
   createdAt?: unknown;
@@ -362,13 +410,18 @@ export interface ChecklistItemCreate {
   displayId?: string | null;
   dueDate?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   moreInfo?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   reference?: string | null;
   sortOrder?: number | null;
@@ -384,6 +437,7 @@ export interface ChecklistItemUpdate {
   category?: string | null;
   completed?: boolean | null;
   completionDate?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   completionNote?: unknown;
   /** ignored: the server owns it */
   createdAt?: unknown;
@@ -391,13 +445,18 @@ export interface ChecklistItemUpdate {
   displayId?: string | null;
   dueDate?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   moreInfo?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   reference?: string | null;
   sortOrder?: number | null;
@@ -413,6 +472,8 @@ export interface Connection {
   destinationId: string | null;
   destinationType: string | null;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -423,6 +484,7 @@ export interface Connection {
   lastModifiedBy: string | null;
   note: string | null;
   productionId: string;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   signalPath: unknown;
   /** the id of a source of this production */
   sourceId: string | null;
@@ -439,7 +501,10 @@ export interface ConnectionCreate {
   destinationType: string;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   intermediateId?: string | null;
   intermediateInput?: string | null;
@@ -449,7 +514,9 @@ export interface ConnectionCreate {
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   signalPath?: unknown;
   /** the id of a source of this production */
   sourceId?: string | null;
@@ -468,7 +535,10 @@ export interface ConnectionUpdate {
   destinationType?: string;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   intermediateId?: string | null;
   intermediateInput?: string | null;
@@ -478,7 +548,9 @@ export interface ConnectionUpdate {
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   signalPath?: unknown;
   /** the id of a source of this production */
   sourceId?: string | null;
@@ -495,6 +567,8 @@ export interface DevicePort {
   deviceId: string | null;
   direction: "input" | "output" | null;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   /** the id of an item of the format library */
@@ -517,9 +591,12 @@ export interface DevicePortCreate {
   direction: "input" | "output";
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   /** the id of an item of the format library */
   formatId?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   ioType: string;
   /** ignored: the server owns it */
@@ -527,6 +604,7 @@ export interface DevicePortCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   portLabel: string;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   specPortId?: string | null;
   /** ignored: the server owns it */
@@ -542,9 +620,12 @@ export interface DevicePortUpdate {
   direction?: "input" | "output";
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   /** the id of an item of the format library */
   formatId?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   ioType?: string;
   /** ignored: the server owns it */
@@ -552,6 +633,7 @@ export interface DevicePortUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   portLabel?: string;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   specPortId?: string | null;
   /** ignored: the server owns it */
@@ -568,6 +650,8 @@ export interface Equipment {
   createdAt: string;
   deviceFormats: unknown[] | null;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   formatByIo: boolean | null;
@@ -595,8 +679,11 @@ export interface EquipmentCreate {
   deviceFormats?: unknown[] | null;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatByIo?: boolean | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: unknown[] | null;
   ioArchitecture?: "direct" | "card-based" | null;
@@ -625,8 +712,11 @@ export interface EquipmentUpdate {
   deviceFormats?: unknown[] | null;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatByIo?: boolean | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: unknown[] | null;
   ioArchitecture?: "direct" | "card-based" | null;
@@ -649,6 +739,8 @@ export interface Format {
   blanking: "none" | "rbv1" | "rbv2" | "rbv3" | null;
   createdAt: string;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   frameRate: number | null;
@@ -668,9 +760,12 @@ export interface FormatCreate {
   createdAt?: unknown;
   displayId: string;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   frameRate: number;
   hRes: number;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   isInterlaced?: boolean | null;
   isSystem?: boolean | null;
@@ -690,9 +785,12 @@ export interface FormatUpdate {
   createdAt?: unknown;
   displayId?: string;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   frameRate?: number;
   hRes?: number;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   isInterlaced?: boolean | null;
   isSystem?: boolean | null;
@@ -711,6 +809,8 @@ export interface IpAddress {
   createdAt: string;
   deviceName: string | null;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   gateway: string | null;
@@ -731,14 +831,18 @@ export interface IpAddressCreate {
   deviceName: string;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   gateway?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   ip: string;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   subnet?: string | null;
   /** ignored: the server owns it */
@@ -754,14 +858,18 @@ export interface IpAddressUpdate {
   deviceName?: string;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   gateway?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   ip?: string;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   subnet?: string | null;
   /** ignored: the server owns it */
@@ -775,6 +883,8 @@ export interface LedScreen {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   hRes: number | null;
@@ -792,6 +902,7 @@ export interface LedScreen {
   rate: number | null;
   rotationDeg: number | null;
   sortOrder: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   tileGrid: unknown;
   updatedAt: string;
   vRes: number | null;
@@ -805,8 +916,11 @@ export interface LedScreenCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -819,10 +933,12 @@ export interface LedScreenCreate {
   posDsYM?: number | null;
   /** the id of an item of the equipment library */
   processorId?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   rotationDeg?: number | null;
   sortOrder?: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   tileGrid?: unknown;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -838,8 +954,11 @@ export interface LedScreenUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -852,10 +971,12 @@ export interface LedScreenUpdate {
   posDsYM?: number | null;
   /** the id of an item of the equipment library */
   processorId?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   rotationDeg?: number | null;
   sortOrder?: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   tileGrid?: unknown;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -870,6 +991,8 @@ export interface MediaServer {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -880,6 +1003,7 @@ export interface MediaServer {
   name: string | null;
   note: string | null;
   outputs: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputsData: unknown;
   pairNumber: number | null;
   platform: string | null;
@@ -896,7 +1020,10 @@ export interface MediaServerCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   isBackup?: boolean | null;
   /** ignored: the server owns it */
@@ -907,9 +1034,11 @@ export interface MediaServerCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputsData?: unknown;
   pairNumber?: number | null;
   platform?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -925,7 +1054,10 @@ export interface MediaServerUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   isBackup?: boolean | null;
   /** ignored: the server owns it */
@@ -936,9 +1068,11 @@ export interface MediaServerUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   outputsData?: unknown;
   pairNumber?: number | null;
   platform?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -950,6 +1084,8 @@ export interface Production {
   client: string | null;
   createdAt: string;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -960,6 +1096,7 @@ export interface Production {
   showDate: string | null;
   showInfoUrl: string | null;
   showName: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   sourceTypes: unknown;
   status: "planning" | "ready" | "active" | "completed" | "archived" | null;
   updatedAt: string;
@@ -973,7 +1110,10 @@ export interface ProductionCreate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -984,6 +1124,7 @@ export interface ProductionCreate {
   showDate?: string | null;
   showInfoUrl?: string | null;
   showName: string;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   sourceTypes?: unknown;
   status?: "planning" | "ready" | "active" | "completed" | "archived" | null;
   /** ignored: the server owns it */
@@ -999,7 +1140,10 @@ export interface ProductionUpdate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1010,6 +1154,7 @@ export interface ProductionUpdate {
   showDate?: string | null;
   showInfoUrl?: string | null;
   showName?: string;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   sourceTypes?: unknown;
   status?: "planning" | "ready" | "active" | "completed" | "archived" | null;
   /** ignored: the server owns it */
@@ -1024,6 +1169,8 @@ export interface ProjectionScreen {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   hRes: number | null;
@@ -1047,8 +1194,11 @@ export interface ProjectionScreenCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1057,6 +1207,7 @@ export interface ProjectionScreenCreate {
   name: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   /** ignored: the server owns it */
@@ -1073,8 +1224,11 @@ export interface ProjectionScreenUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1083,6 +1237,7 @@ export interface ProjectionScreenUpdate {
   name?: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   /** ignored: the server owns it */
@@ -1099,12 +1254,15 @@ export interface ProjectionSurface {
   createdAt: string;
   displayId: string | null;
   distFloorM: number | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   gainFactor: number | null;
   heightM: number | null;
   id: string;
   lastModifiedBy: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   mattes: unknown;
   name: string | null;
   note: string | null;
@@ -1112,6 +1270,7 @@ export interface ProjectionSurface {
   posDsYM: number | null;
   posDsZM: number | null;
   productionId: string;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   projectorAssignments: unknown;
   rotX: number | null;
   rotY: number | null;
@@ -1131,12 +1290,16 @@ export interface ProjectionSurfaceCreate {
   displayId?: string | null;
   distFloorM?: number | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   gainFactor?: number | null;
   heightM?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   mattes?: unknown;
   name: string;
   note?: string | null;
@@ -1144,7 +1307,9 @@ export interface ProjectionSurfaceCreate {
   posDsXM?: number | null;
   posDsYM?: number | null;
   posDsZM?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   projectorAssignments?: unknown;
   rotX?: number | null;
   rotY?: number | null;
@@ -1166,12 +1331,16 @@ export interface ProjectionSurfaceUpdate {
   displayId?: string | null;
   distFloorM?: number | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   gainFactor?: number | null;
   heightM?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   mattes?: unknown;
   name?: string;
   note?: string | null;
@@ -1179,7 +1348,9 @@ export interface ProjectionSurfaceUpdate {
   posDsXM?: number | null;
   posDsYM?: number | null;
   posDsZM?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
+  /** any JSON value: numbers within ±1e300 at any depth, arrays and objects nested at most 32 deep, no U+0000 in strings or keys (422 out_of_range, too_deep, invalid_value) */
   projectorAssignments?: unknown;
   rotX?: number | null;
   rotY?: number | null;
@@ -1197,6 +1368,8 @@ export interface RecordEntity {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   format: string | null;
@@ -1218,8 +1391,11 @@ export interface RecordCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   format?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1228,6 +1404,7 @@ export interface RecordCreate {
   name: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -1242,8 +1419,11 @@ export interface RecordUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   format?: string | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1252,6 +1432,7 @@ export interface RecordUpdate {
   name?: string;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -1264,6 +1445,8 @@ export interface Router {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -1286,7 +1469,10 @@ export interface RouterCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: number | null;
   /** ignored: the server owns it */
@@ -1297,6 +1483,7 @@ export interface RouterCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -1311,7 +1498,10 @@ export interface RouterUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: number | null;
   /** ignored: the server owns it */
@@ -1322,6 +1512,7 @@ export interface RouterUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -1334,6 +1525,8 @@ export interface Send {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   hRes: number | null;
@@ -1360,8 +1553,11 @@ export interface SendCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1370,6 +1566,7 @@ export interface SendCreate {
   onConflict?: "overwrite" | "reject";
   output?: string | null;
   outputConnector?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   secondaryDevice?: string | null;
@@ -1389,8 +1586,11 @@ export interface SendUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1399,6 +1599,7 @@ export interface SendUpdate {
   onConflict?: "overwrite" | "reject";
   output?: string | null;
   outputConnector?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   secondaryDevice?: string | null;
@@ -1418,6 +1619,8 @@ export interface Source {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   formatAssignmentMode: string | null;
@@ -1447,9 +1650,12 @@ export interface SourceCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatAssignmentMode?: string | null;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1457,6 +1663,7 @@ export interface SourceCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   primaryDevicePort?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   secondaryDevice?: string | null;
@@ -1474,6 +1681,8 @@ export interface SourceOutput {
   connector: string | null;
   createdAt: string;
   displayId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   hRes: number | null;
@@ -1497,14 +1706,18 @@ export interface SourceOutputCreate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputIndex?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   /** the id of a source of this production */
@@ -1523,14 +1736,18 @@ export interface SourceOutputUpdate {
   createdAt?: unknown;
   displayId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputIndex?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   /** the id of a source of this production */
@@ -1552,9 +1769,12 @@ export interface SourceUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
   formatAssignmentMode?: string | null;
   hRes?: number | null;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1562,6 +1782,7 @@ export interface SourceUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   primaryDevicePort?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   rate?: number | null;
   secondaryDevice?: string | null;
@@ -1580,6 +1801,8 @@ export interface Stream {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -1601,7 +1824,10 @@ export interface StreamCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1609,6 +1835,7 @@ export interface StreamCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   platform?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   streamKey?: string | null;
   /** ignored: the server owns it */
@@ -1625,7 +1852,10 @@ export interface StreamUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   /** ignored: the server owns it */
   lastModifiedBy?: unknown;
@@ -1633,6 +1863,7 @@ export interface StreamUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   platform?: string | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   streamKey?: string | null;
   /** ignored: the server owns it */
@@ -1647,6 +1878,8 @@ export interface Switcher {
   displayId: string | null;
   /** the id of an item of the equipment library */
   equipmentId: string | null;
+  /** only when a stored value cannot be read: each such field reads as null */
+  fieldErrors?: unknown[];
   /** field -> the entity version at which it was last written */
   fieldVersions: FieldVersions;
   id: string;
@@ -1671,7 +1904,10 @@ export interface SwitcherCreate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: number | null;
   kind?: "camera" | "vision" | null;
@@ -1684,6 +1920,7 @@ export interface SwitcherCreate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
@@ -1698,7 +1935,10 @@ export interface SwitcherUpdate {
   /** the id of an item of the equipment library */
   equipmentId?: string | null;
   /** ignored: the server owns it */
+  fieldErrors?: unknown;
+  /** ignored: the server owns it */
   fieldVersions?: FieldVersions;
+  /** on a create, the id to give it (409 id_conflict when taken); on an update, the path's id (409 id_mismatch otherwise) */
   id?: string | null;
   inputs?: number | null;
   kind?: "camera" | "vision" | null;
@@ -1711,6 +1951,7 @@ export interface SwitcherUpdate {
   note?: string | null;
   onConflict?: "overwrite" | "reject";
   outputs?: number | null;
+  /** the path's production (422 production_mismatch otherwise) */
   productionId?: string | null;
   /** ignored: the server owns it */
   updatedAt?: unknown;
