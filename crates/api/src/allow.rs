@@ -22,6 +22,22 @@ struct Template {
     methods: Vec<Method>,
 }
 
+impl Template {
+    /// How many of its literal segments `path` matches, or `None` when it does not fit.
+    fn literal_matches(&self, path: &str) -> Option<usize> {
+        let mut literal = 0;
+        for (seg, part) in self.segments.iter().zip(path.split('/')) {
+            match seg {
+                Some(s) if s == part => literal += 1,
+                Some(_) => return None,
+                None if part.is_empty() => return None,
+                None => {}
+            }
+        }
+        Some(literal)
+    }
+}
+
 /// The documented paths and the methods each serves.
 pub struct MethodTable(Vec<Template>);
 
@@ -49,23 +65,14 @@ impl MethodTable {
 
     /// The methods `path` serves, by the most specific documented path that matches it
     /// (`/snapshot` over `/{entity}`); `None` for a path the document does not have.
+    /// Runs before every request: no allocation, one pass over the templates.
     pub fn allowed(&self, path: &str) -> Option<&[Method]> {
-        let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+        let path = path.trim_end_matches('/');
+        let count = path.split('/').count();
         self.0
             .iter()
-            .filter(|t| t.segments.len() == parts.len())
-            .filter_map(|t| {
-                let mut literal = 0;
-                for (seg, part) in t.segments.iter().zip(&parts) {
-                    match seg {
-                        Some(s) if s == part => literal += 1,
-                        Some(_) => return None,
-                        None if part.is_empty() => return None,
-                        None => {}
-                    }
-                }
-                Some((literal, t.methods.as_slice()))
-            })
+            .filter(|t| t.segments.len() == count)
+            .filter_map(|t| Some((t.literal_matches(path)?, t.methods.as_slice())))
             .max_by_key(|(literal, _)| *literal)
             .map(|(_, methods)| methods)
     }
