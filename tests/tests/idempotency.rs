@@ -136,3 +136,36 @@ async fn twenty_concurrent_copies_write_once_and_get_the_same_answer() {
     let (status, replayed, b) = keyed(&s, "PUT", &path, "ann", "same-put", Some(&body)).await;
     assert_eq!((status, replayed, &b), (StatusCode::OK, true, done[0]));
 }
+
+/// Settings writes are commands like the rest: a retry is the kept answer (the same
+/// `updatedAt`, nothing written or announced again), another request under the key a 422.
+#[tokio::test]
+async fn settings_writes_honour_the_key_too() {
+    let s = TestServer::start().await;
+    let put = "/api/settings/values/theme";
+    let body = json!({"value": {"dark": true}});
+    let (status, replayed, first) = keyed(&s, "PUT", put, "ann", "theme-1", Some(&body)).await;
+    assert_eq!((status, replayed), (StatusCode::OK, false), "{first}");
+    let (status, replayed, again) = keyed(&s, "PUT", put, "ann", "theme-1", Some(&body)).await;
+    assert_eq!((status, replayed), (StatusCode::OK, true), "{again}");
+    assert_eq!(again, first, "the kept answer, updatedAt included: nothing written again");
+    let (status, _, got) =
+        keyed(&s, "PUT", put, "ann", "theme-1", Some(&json!({"value": {"dark": false}}))).await;
+    assert_eq!(
+        (status, got["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused"))
+    );
+    let (_, stored) = s.get(put).await;
+    assert_eq!(stored["value"], json!({"dark": true}));
+
+    let restore = "/api/settings/source-types/restore-defaults";
+    let (status, replayed, defaults) = keyed(&s, "POST", restore, "ann", "restore-1", None).await;
+    assert_eq!((status, replayed), (StatusCode::OK, false), "{defaults}");
+    let (status, replayed, again) = keyed(&s, "POST", restore, "ann", "restore-1", None).await;
+    assert_eq!((status, replayed, &again), (StatusCode::OK, true, &defaults));
+
+    let (status, replayed, _) = keyed(&s, "DELETE", put, "ann", "theme-gone", None).await;
+    assert_eq!((status, replayed), (StatusCode::OK, false));
+    let (status, replayed, gone) = keyed(&s, "DELETE", put, "ann", "theme-gone", None).await;
+    assert_eq!((status, replayed), (StatusCode::OK, true), "a retried delete is not a 404: {gone}");
+}

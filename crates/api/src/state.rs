@@ -45,6 +45,10 @@ pub struct AppState {
 /// The result of a committed write, with the events it produced.
 pub trait Committed {
     fn events(&self) -> Cow<'_, [ChangeEvent]>;
+    /// A change outside every production (settings), for every connected client.
+    fn announcement(&self) -> Option<(&'static str, Value)> {
+        None
+    }
 }
 
 impl Committed for Written {
@@ -56,6 +60,9 @@ impl Committed for Written {
 impl Committed for Outcome {
     fn events(&self) -> Cow<'_, [ChangeEvent]> {
         Outcome::events(self)
+    }
+    fn announcement(&self) -> Option<(&'static str, Value)> {
+        Outcome::announcement(self)
     }
 }
 
@@ -141,6 +148,9 @@ impl AppState {
             crate::metrics::write_done(started.elapsed(), out.is_ok());
             let out = out?;
             publisher.publish(&out.events());
+            if let Some((event, data)) = out.announcement() {
+                publisher.announce(event, data);
+            }
             Ok::<_, SyncError>(out)
         });
         match task.await {

@@ -110,6 +110,9 @@ impl CompatState {
         let task = tokio::spawn(async move {
             let out = write.await?;
             publisher.publish(&out.events());
+            if let Some((event, data)) = out.announcement() {
+                publisher.announce(event, data);
+            }
             Ok::<_, SyncError>(out)
         });
         task.await.map_err(|e| SyncError::Internal(format!("write task failed: {e}")))?

@@ -497,15 +497,17 @@ fn reorder_key(l: Lookup) -> &'static str {
     }
 }
 
-async fn change_lookup(state: &CompatState, lookup: Lookup, change: LookupChange) -> Result<Vec<String>> {
-    let values = state.settings.change_lookup(lookup, &change).await?;
-    let value = match &change {
-        LookupChange::Add(v) | LookupChange::Remove(v) => Some(v.clone()),
-        _ => None,
-    };
-    let data = json!({"list": lookup.path(), "action": change.action(), "value": value, "values": values});
-    state.publisher.announce(lookup.event(), data);
-    Ok(values)
+/// A lookup change, run and announced as every settings write is (the shared command).
+async fn change_lookup(
+    state: &CompatState,
+    who: &Identity,
+    lookup: Lookup,
+    change: LookupChange,
+) -> Result<Vec<String>> {
+    match state.run(Command::ChangeLookup { lookup, change }, actor(who)).await? {
+        Outcome::Lookup { values, .. } => Ok(values),
+        _ => Err(unexpected()),
+    }
 }
 
 async fn all_settings(state: State, req: HttpRequest) -> Result<HttpResponse> {
@@ -530,29 +532,31 @@ async fn post_setting(
     path: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse> {
-    global(&state, &req, Some(&body), GlobalOperation::ChangeLibrary)?;
+    let who = global(&state, &req, Some(&body), GlobalOperation::ChangeLibrary)?;
     if let Some(lookup) = Lookup::from_path(&path) {
         let raw = body.get(lookup.value_field()).or_else(|| body.get("name")).unwrap_or(&Value::Null);
         let value = parse_value(lookup, raw)?;
-        let values = change_lookup(&state, lookup, LookupChange::Add(value.clone())).await?;
+        let values = change_lookup(&state, &who, lookup, LookupChange::Add(value.clone())).await?;
         let row = json!({"id": value, lookup.value_field(): value, "sort_order": values.len() - 1, "is_active": true});
         return Ok(HttpResponse::Ok().json(row));
     }
     prodsync_domain::settings::check_key(&path)?;
     let value = body.get("value").unwrap_or(&Value::Null);
     prodsync_domain::settings::check_value(value)?;
-    let category = body.get("category").and_then(Value::as_str);
-    let who = caller(&state, &req, Some(&body))?;
-    let s = state.settings.put(&path, value, category, who.user_id.as_deref()).await?;
-    state.publisher.announce("settings:updated", json!(s));
+    let category = body.get("category").and_then(Value::as_str).map(str::to_owned);
+    let command = Command::PutSetting { key: path.into_inner(), value: value.clone(), category };
+    let Outcome::Setting(s) = state.run(command, actor(&who)).await? else { return Err(unexpected()) };
     Ok(HttpResponse::Ok()
         .json(json!({"key": s.key, "value": s.value, "category": s.category, "updated_at": s.updated_at})))
 }
 
 async fn delete_setting(state: State, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse> {
-    global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
-    state.settings.delete(&path).await.map_err(|_| CompatError::not_found("Setting not found"))?;
-    state.publisher.announce("settings:deleted", json!({"key": path.as_str()}));
+    let who = global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
+    let command = Command::DeleteSetting { key: path.into_inner() };
+    state.run(command, actor(&who)).await.map_err(|e| match e {
+        SyncError::SettingNotFound { .. } => CompatError::not_found("Setting not found"),
+        other => other.into(),
+    })?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
@@ -565,9 +569,9 @@ async fn remove_lookup(
     req: HttpRequest,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
-    global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
+    let who = global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
     let (list, value) = path.into_inner();
-    change_lookup(&state, lookup_of(&list)?, LookupChange::Remove(value)).await?;
+    change_lookup(&state, &who, lookup_of(&list)?, LookupChange::Remove(value)).await?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
@@ -577,7 +581,7 @@ async fn reorder_lookup(
     path: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse> {
-    global(&state, &req, Some(&body), GlobalOperation::ChangeLibrary)?;
+    let who = global(&state, &req, Some(&body), GlobalOperation::ChangeLibrary)?;
     let lookup = lookup_of(&path)?;
     let order: Vec<String> = body
         .get(reorder_key(lookup))
@@ -589,12 +593,12 @@ async fn reorder_lookup(
                 format!("{} must be a list of strings", reorder_key(lookup)),
             )
         })?;
-    change_lookup(&state, lookup, LookupChange::Reorder(order)).await?;
+    change_lookup(&state, &who, lookup, LookupChange::Reorder(order)).await?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
 async fn restore_lookup(state: State, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse> {
-    global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
-    let values = change_lookup(&state, lookup_of(&path)?, LookupChange::RestoreDefaults).await?;
+    let who = global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
+    let values = change_lookup(&state, &who, lookup_of(&path)?, LookupChange::RestoreDefaults).await?;
     Ok(HttpResponse::Ok().json(values))
 }

@@ -16,6 +16,7 @@ use crate::input::{CreateInput, UpdateInput};
 use crate::kind::EntityKind;
 use crate::member::MemberWrite;
 use crate::ports::{Updated, Written};
+use crate::settings::{Lookup, LookupChange, Setting};
 
 #[derive(Debug, Clone)]
 pub enum Command {
@@ -66,6 +67,20 @@ pub enum Command {
     Redo {
         production: Uuid,
     },
+    /// A change to one of the shared lookup lists behind the app's dropdowns.
+    ChangeLookup {
+        lookup: Lookup,
+        change: LookupChange,
+    },
+    /// A key/value setting, written whole (value already checked by `settings::check_value`).
+    PutSetting {
+        key: String,
+        value: Value,
+        category: Option<String>,
+    },
+    DeleteSetting {
+        key: String,
+    },
 }
 
 impl Command {
@@ -107,6 +122,17 @@ pub enum Outcome {
         item: crate::Entity,
         deleted: bool,
     },
+    /// A lookup list after a change: the whole new list.
+    Lookup {
+        lookup: Lookup,
+        change: LookupChange,
+        values: Vec<String>,
+    },
+    /// A key/value setting as written.
+    Setting(Setting),
+    SettingDeleted {
+        key: String,
+    },
 }
 
 /// Most operations one batch may carry.
@@ -129,10 +155,32 @@ impl Outcome {
             Outcome::Updated(u) => Cow::Borrowed(&u.events),
             Outcome::Member(m) => Cow::Borrowed(&m.events),
             Outcome::Undone(u) => Cow::Borrowed(&u.events),
-            Outcome::Library { .. } => Cow::Borrowed(&[]),
+            Outcome::Library { .. }
+            | Outcome::Lookup { .. }
+            | Outcome::Setting(_)
+            | Outcome::SettingDeleted { .. } => Cow::Borrowed(&[]),
             Outcome::Batch(items) => {
                 Cow::Owned(items.iter().flatten().flat_map(|o| o.events().into_owned()).collect())
             }
+        }
+    }
+
+    /// What a settings write tells every connected client (outside every production, so
+    /// not in a change log): the event and its data, the same from every adapter.
+    pub fn announcement(&self) -> Option<(&'static str, Value)> {
+        match self {
+            Outcome::Lookup { lookup, change, values } => {
+                let value = match change {
+                    LookupChange::Add(v) | LookupChange::Remove(v) => Some(v.clone()),
+                    _ => None,
+                };
+                let data = serde_json::json!({"list": lookup.path(), "action": change.action(),
+                    "value": value, "values": values});
+                Some((lookup.event(), data))
+            }
+            Outcome::Setting(s) => Some(("settings:updated", serde_json::json!(s))),
+            Outcome::SettingDeleted { key } => Some(("settings:deleted", serde_json::json!({"key": key}))),
+            _ => None,
         }
     }
 }

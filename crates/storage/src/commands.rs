@@ -24,6 +24,7 @@ use crate::fanout::notify;
 use crate::library;
 use crate::members::{remove_tx, set_tx};
 use crate::prepared::{stmt, Sql};
+use crate::settings;
 use crate::undo::undo_tx;
 use crate::PgStore;
 
@@ -119,6 +120,18 @@ async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> 
         }
         Command::Undo { production } => undo_tx(conn, *production, actor, false).await?,
         Command::Redo { production } => undo_tx(conn, *production, actor, true).await?,
+        Command::ChangeLookup { lookup, change } => Outcome::Lookup {
+            lookup: *lookup,
+            change: change.clone(),
+            values: settings::change_lookup_tx(conn, *lookup, change).await?,
+        },
+        Command::PutSetting { key, value, category } => {
+            Outcome::Setting(settings::put_tx(conn, key, value, category.as_deref(), actor.id()).await?)
+        }
+        Command::DeleteSetting { key } => {
+            settings::delete_tx(conn, key).await?;
+            Outcome::SettingDeleted { key: key.clone() }
+        }
     })
 }
 
@@ -150,7 +163,10 @@ fn prepare(command: &mut Command) -> Result<&'static EntityKind, SyncError> {
         Command::SetMember { .. }
         | Command::RemoveMember { .. }
         | Command::Undo { .. }
-        | Command::Redo { .. } => Ok(&PRODUCTION),
+        | Command::Redo { .. }
+        | Command::ChangeLookup { .. }
+        | Command::PutSetting { .. }
+        | Command::DeleteSetting { .. } => Ok(&PRODUCTION),
     }
 }
 

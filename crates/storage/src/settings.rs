@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use diesel::sql_types::{Jsonb, Nullable, Text};
 use diesel::{OptionalExtension, QueryableByName};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::PRODUCTION;
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::settings::{apply, Lookup, LookupChange, Setting};
@@ -59,7 +59,8 @@ struct JsonRow {
     row: Value,
 }
 
-/// Settings reads and writes; the API needs no SQL.
+/// Settings reads; writes are commands (`commands.rs`), so they keep idempotency receipts
+/// in their own transaction like every other write.
 #[derive(Clone)]
 pub struct SettingsStore {
     store: PgStore,
@@ -79,31 +80,6 @@ impl SettingsStore {
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
 
-    /// Applies one change and answers the whole new list.
-    pub async fn change_lookup(
-        &self,
-        lookup: Lookup,
-        change: &LookupChange,
-    ) -> Result<Vec<String>, SyncError> {
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            conn.transaction(async |c| {
-                stmt(&LOCK_LIST).bind::<Text, _>(lookup.path()).execute(c).await?;
-                let current = values(c, lookup).await?;
-                let next = apply(lookup, &current, change)?;
-                stmt(&CLEAR).bind::<Text, _>(lookup.path()).execute(c).await?;
-                stmt(&INSERT)
-                    .bind::<Text, _>(lookup.path())
-                    .bind::<diesel::sql_types::Array<Text>, _>(&next)
-                    .execute(c)
-                    .await?;
-                Ok::<_, DbError>(next)
-            })
-            .await
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
-    }
-
     /// Every key/value setting, by key.
     pub async fn all(&self) -> Result<Vec<Setting>, SyncError> {
         self.read(None).await
@@ -112,39 +88,6 @@ impl SettingsStore {
     pub async fn get(&self, key: &str) -> Result<Setting, SyncError> {
         let found = self.read(Some(key)).await?.into_iter().next();
         found.ok_or_else(|| SyncError::SettingNotFound { what: format!("setting {key:?}") })
-    }
-
-    pub async fn put(
-        &self,
-        key: &str,
-        value: &Value,
-        category: Option<&str>,
-        actor: Option<&str>,
-    ) -> Result<Setting, SyncError> {
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            let row = stmt(&UPSERT)
-                .bind::<Text, _>(key)
-                .bind::<Jsonb, _>(value)
-                .bind::<Nullable<Text>, _>(category)
-                .bind::<Nullable<Text>, _>(actor)
-                .get_result::<JsonRow>(&mut conn)
-                .await?;
-            setting(row.row)
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
-    }
-
-    pub async fn delete(&self, key: &str) -> Result<(), SyncError> {
-        let run = async {
-            let mut conn = self.store.conn().await?;
-            let n = stmt(&DELETE).bind::<Text, _>(key).execute(&mut conn).await?;
-            if n == 0 {
-                return Err(SyncError::SettingNotFound { what: format!("setting {key:?}") }.into());
-            }
-            Ok(())
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
 
     async fn read(&self, key: Option<&str>) -> Result<Vec<Setting>, SyncError> {
@@ -162,6 +105,48 @@ impl SettingsStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
+}
+
+/// Applies one change under the list's lock and writes the whole new list.
+pub(crate) async fn change_lookup_tx(
+    c: &mut AsyncPgConnection,
+    lookup: Lookup,
+    change: &LookupChange,
+) -> Result<Vec<String>, DbError> {
+    stmt(&LOCK_LIST).bind::<Text, _>(lookup.path()).execute(c).await?;
+    let current = values(c, lookup).await?;
+    let next = apply(lookup, &current, change)?;
+    stmt(&CLEAR).bind::<Text, _>(lookup.path()).execute(c).await?;
+    stmt(&INSERT)
+        .bind::<Text, _>(lookup.path())
+        .bind::<diesel::sql_types::Array<Text>, _>(&next)
+        .execute(c)
+        .await?;
+    Ok(next)
+}
+
+pub(crate) async fn put_tx(
+    c: &mut AsyncPgConnection,
+    key: &str,
+    value: &Value,
+    category: Option<&str>,
+    actor: Option<&str>,
+) -> Result<Setting, DbError> {
+    let row = stmt(&UPSERT)
+        .bind::<Text, _>(key)
+        .bind::<Jsonb, _>(value)
+        .bind::<Nullable<Text>, _>(category)
+        .bind::<Nullable<Text>, _>(actor)
+        .get_result::<JsonRow>(c)
+        .await?;
+    setting(row.row)
+}
+
+pub(crate) async fn delete_tx(c: &mut AsyncPgConnection, key: &str) -> Result<(), DbError> {
+    if stmt(&DELETE).bind::<Text, _>(key).execute(c).await? == 0 {
+        return Err(SyncError::SettingNotFound { what: format!("setting {key:?}") }.into());
+    }
+    Ok(())
 }
 
 async fn values(conn: &mut AsyncPgConnection, lookup: Lookup) -> Result<Vec<String>, DbError> {

@@ -1,15 +1,18 @@
 //! Settings shared by every production: `/api/settings/<list>` for the lookup lists
 //! behind the app's dropdowns, `/api/settings/values/<key>` for key/value settings. Every
-//! change is announced to every connected socket (`settings:*`).
+//! change is announced to every connected socket (`settings:*`). Writes are commands, so
+//! they take `Idempotency-Key` like every other write.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::GlobalOperation;
+use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::settings::{check_key, check_value, parse_value, Lookup, LookupChange};
 use prodsync_domain::ValidationError;
 use serde_json::{json, Value};
 
 use crate::access::{authorize_global, Caller};
 use crate::error::ApiError;
+use crate::routes::entities::unexpected;
 use crate::state::AppState;
 
 pub fn scope() -> actix_web::Scope {
@@ -57,52 +60,65 @@ async fn list(
     Ok(HttpResponse::Ok().json(state.settings.lookup(lookup).await?))
 }
 
+/// Runs a lookup change as a command: with an `Idempotency-Key`, a retry gets the kept
+/// answer and nothing is written or announced again.
 async fn change(
     state: &AppState,
+    req: &HttpRequest,
     caller: &Caller,
-    path: &str,
+    body: Option<&Value>,
+    lookup: Lookup,
     change: LookupChange,
-) -> Result<Vec<String>, ApiError> {
+    respond: fn(&Outcome) -> StoredResponse,
+) -> Result<HttpResponse, ApiError> {
     authorize_global(caller, GlobalOperation::ChangeLibrary)?;
-    let lookup = lookup(path)?;
-    let values = state.settings.change_lookup(lookup, &change).await?;
-    let value = match &change {
-        LookupChange::Add(v) | LookupChange::Remove(v) => Some(v.clone()),
-        _ => None,
-    };
-    tracing::info!(list = lookup.path(), action = change.action(), user_id = ?caller.0.user_id, "settings list changed");
-    let data = json!({"list": lookup.path(), "action": change.action(), "value": value, "values": values});
-    state.publisher.announce(lookup.event(), data);
-    Ok(values)
+    tracing::info!(list = lookup.path(), action = change.action(), user_id = ?caller.0.user_id, "settings list change");
+    state.run(req, caller, body, Command::ChangeLookup { lookup, change }, respond).await
+}
+
+fn list_changed(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Lookup { values, .. } => StoredResponse { status: 200, body: json!(values) },
+        other => unexpected(other),
+    }
+}
+
+fn list_added(o: &Outcome) -> StoredResponse {
+    StoredResponse { status: 201, ..list_changed(o) }
 }
 
 async fn add(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let field = lookup(&path)?.value_field();
-    let raw = body.get(field).unwrap_or(&Value::Null);
-    let value = parse_value(lookup(&path)?, raw)?;
-    Ok(HttpResponse::Created().json(change(&state, &caller, &path, LookupChange::Add(value)).await?))
+    let lookup = lookup(&path)?;
+    let raw = body.get(lookup.value_field()).unwrap_or(&Value::Null);
+    let value = parse_value(lookup, raw)?;
+    change(&state, &req, &caller, Some(&body), lookup, LookupChange::Add(value), list_added).await
 }
 
 async fn remove(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (list, value) = path.into_inner();
-    Ok(HttpResponse::Ok().json(change(&state, &caller, &list, LookupChange::Remove(value)).await?))
+    let lookup = lookup(&list)?;
+    change(&state, &req, &caller, None, lookup, LookupChange::Remove(value), list_changed).await
 }
 
 async fn reorder(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
+    let lookup = lookup(&path)?;
     let order: Option<Vec<String>> =
         body.get("values").and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok());
     let order = order.ok_or_else(|| {
@@ -112,15 +128,17 @@ async fn reorder(
             "values must be the list's values in their new order".into(),
         )
     })?;
-    Ok(HttpResponse::Ok().json(change(&state, &caller, &path, LookupChange::Reorder(order)).await?))
+    change(&state, &req, &caller, Some(&body), lookup, LookupChange::Reorder(order), list_changed).await
 }
 
 async fn restore_defaults(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(change(&state, &caller, &path, LookupChange::RestoreDefaults).await?))
+    let lookup = lookup(&path)?;
+    change(&state, &req, &caller, None, lookup, LookupChange::RestoreDefaults, list_changed).await
 }
 
 async fn all_values(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -140,6 +158,7 @@ async fn get_value(
 
 async fn put_value(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<Value>,
@@ -150,7 +169,7 @@ async fn put_value(
     check_value(value)?;
     let category = match body.get("category") {
         None | Some(Value::Null) => None,
-        Some(Value::String(c)) if c.chars().count() <= 100 && !c.contains('\0') => Some(c.as_str()),
+        Some(Value::String(c)) if c.chars().count() <= 100 && !c.contains('\0') => Some(c.clone()),
         Some(_) => {
             return Err(ValidationError::single(
                 "category",
@@ -160,19 +179,33 @@ async fn put_value(
             .into())
         }
     };
-    let setting = state.settings.put(&path, value, category, caller.0.user_id.as_deref()).await?;
-    state.publisher.announce("settings:updated", json!(setting));
-    Ok(HttpResponse::Ok().json(setting))
+    let command = Command::PutSetting { key: path.into_inner(), value: value.clone(), category };
+    state.run(&req, &caller, Some(&body), command, setting_written).await
+}
+
+fn setting_written(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::Setting(s) => StoredResponse { status: 200, body: json!(s) },
+        other => unexpected(other),
+    }
 }
 
 async fn delete_value(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     authorize_global(&caller, GlobalOperation::ChangeLibrary)?;
     key(&path)?;
-    state.settings.delete(&path).await?;
-    state.publisher.announce("settings:deleted", json!({"key": path.as_str()}));
-    Ok(HttpResponse::Ok().json(json!({"key": path.as_str(), "deleted": true})))
+    state.run(&req, &caller, None, Command::DeleteSetting { key: path.into_inner() }, setting_deleted).await
+}
+
+fn setting_deleted(o: &Outcome) -> StoredResponse {
+    match o {
+        Outcome::SettingDeleted { key } => {
+            StoredResponse { status: 200, body: json!({"key": key, "deleted": true}) }
+        }
+        other => unexpected(other),
+    }
 }
