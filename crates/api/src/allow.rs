@@ -6,6 +6,7 @@
 //! methods each path serves are read from the OpenAPI document, the same table clients
 //! are generated from: the document and the server cannot disagree about them.
 
+use prodsync_domain::ErrorCode;
 use std::sync::LazyLock;
 
 use actix_web::body::EitherBody;
@@ -94,7 +95,7 @@ pub fn refusal<B>(req: &ServiceRequest) -> Option<ServiceResponse<EitherBody<B>>
     let list: Vec<&str> = methods.iter().map(Method::as_str).collect();
     let error = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         format!("{} is not served here; this path answers {}", req.method(), list.join(", ")),
     )
     .with_details(json!({"allow": list}));

@@ -140,6 +140,19 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// Who-is-calling as configured: the header on a trusted network, or verified tokens.
+    pub fn authenticator(&self) -> Result<prodsync_app::Authenticator, String> {
+        if self.auth_mode == AuthMode::None {
+            return Ok(prodsync_app::Authenticator::None);
+        }
+        prodsync_app::Authenticator::jwt(&prodsync_app::JwtSettings {
+            secret: self.jwt_secret.as_ref().map(|s| s.0.as_str()),
+            public_key_file: self.jwt_public_key_file.as_deref(),
+            issuer: self.jwt_issuer.as_deref(),
+            audience: self.jwt_audience.as_deref(),
+        })
+    }
+
     pub fn realtime(&self) -> prodsync_realtime::RealtimeSettings {
         use std::time::Duration;
         prodsync_realtime::RealtimeSettings {

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use prodsync_domain::command::{valid_key, Outcome, Receipt, StoredResponse};
+use prodsync_domain::ErrorCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -23,8 +24,11 @@ pub fn receipt(
 ) -> Result<Option<Receipt>, ApiError> {
     let Some(raw) = req.headers().get(HEADER) else { return Ok(None) };
     let key = raw.to_str().ok().filter(|k| valid_key(k)).ok_or_else(|| {
-        ApiError::bad_request("invalid_header", "Idempotency-Key must be 1 to 255 printable ASCII characters")
-            .with_details(json!({"field": "Idempotency-Key"}))
+        ApiError::bad_request(
+            ErrorCode::InvalidHeader,
+            "Idempotency-Key must be 1 to 255 printable ASCII characters",
+        )
+        .with_details(json!({"field": "Idempotency-Key"}))
     })?;
     let mut digest = Sha256::new();
     digest.update(req.method().as_str());

@@ -4,6 +4,7 @@
 use actix_web::error::JsonPayloadError;
 use actix_web::http::StatusCode;
 use actix_web::{mime, web, HttpRequest};
+use prodsync_domain::ErrorCode;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -14,8 +15,11 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn parse_id(segment: &str, raw: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| {
-        ApiError::bad_request("invalid_uuid", format!("{segment} in the path must be a UUID, got {raw:?}"))
-            .with_details(json!({"field": segment}))
+        ApiError::bad_request(
+            ErrorCode::InvalidUuid,
+            format!("{segment} in the path must be a UUID, got {raw:?}"),
+        )
+        .with_details(json!({"field": segment}))
     })
 }
 
@@ -27,7 +31,7 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     match digits.parse::<i64>() {
         Ok(n) if n >= 1 => Ok(Some(n)),
         _ => Err(ApiError::bad_request(
-            "invalid_header",
+            ErrorCode::InvalidHeader,
             format!("If-Match must be the entity version you last saw (a positive integer), got {raw:?}"),
         )
         .with_details(json!({"field": "If-Match"}))),
@@ -51,20 +55,23 @@ pub fn json_config() -> web::JsonConfig {
                 JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                     ApiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
+                        ErrorCode::PayloadTooLarge,
                         format!("the body is larger than {MAX_BODY_BYTES} bytes"),
                     )
                 }
                 JsonPayloadError::ContentType => ApiError::new(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
+                    ErrorCode::UnsupportedMediaType,
                     "send the body as JSON with Content-Type: application/json",
                 )
                 .with_details(json!({"field": "Content-Type"})),
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+                JsonPayloadError::Deserialize(e) => ApiError::bad_request(
+                    ErrorCode::MalformedJson,
+                    format!("the body is not valid JSON: {e}"),
+                ),
+                other => {
+                    ApiError::bad_request(ErrorCode::InvalidBody, format!("could not read the body: {other}"))
                 }
-                other => ApiError::bad_request("invalid_body", format!("could not read the body: {other}")),
             };
             api.into()
         })
@@ -73,13 +80,14 @@ pub fn json_config() -> web::JsonConfig {
 /// Query strings that do not parse (a repeated key, a wrong type) in the common error shape.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid_query", format!("the query string does not parse: {err}")).into()
+        ApiError::bad_request(ErrorCode::InvalidQuery, format!("the query string does not parse: {err}"))
+            .into()
     })
 }
 
 /// Path segments that do not parse, in the common error shape.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _req| {
-        ApiError::bad_request("invalid_path", format!("the path does not parse: {err}")).into()
+        ApiError::bad_request(ErrorCode::InvalidPath, format!("the path does not parse: {err}")).into()
     })
 }

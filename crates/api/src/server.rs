@@ -19,7 +19,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::auth::Authenticator;
 use crate::config::{AuthMode, Settings};
 use crate::request::{json_config, path_config, query_config};
 use crate::routes;
@@ -46,20 +45,22 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     let feed: Arc<dyn ChangeFeed> = Arc::new(store.clone());
     let members: Arc<dyn MemberStore> = Arc::new(store.clone());
     let hub = Hub::new(feed.clone(), members.clone(), settings.realtime());
-    let auth = Arc::new(Authenticator::from_settings(settings)?);
     let origins = Arc::new(OriginPolicy::new(&settings.cors_origins, settings.allow_any_origin));
-    let state = AppState {
-        origins: origins.clone(),
-        members,
-        activity: Arc::new(store.clone()),
-        commands: Arc::new(store.clone()),
-        auth,
+    let app = prodsync_app::App {
         entities: Arc::new(store.clone()),
-        feed,
-        health: Arc::new(store.clone()),
+        commands: Arc::new(store.clone()),
+        members,
         publisher: Arc::new(hub.clone()),
         library: LibraryStore::new(store.clone()),
         settings: SettingsStore::new(store.clone()),
+        auth: Arc::new(settings.authenticator()?),
+    };
+    let state = AppState {
+        app: app.clone(),
+        origins: origins.clone(),
+        activity: Arc::new(store.clone()),
+        feed,
+        health: Arc::new(store.clone()),
         listening: Arc::new(AtomicBool::new(false)),
         pool_status: {
             let store = store.clone();
@@ -71,17 +72,7 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         },
     };
     spawn_fanout(&state, &store, &hub, settings.database_url.clone());
-    let compat = prodsync_compat::CompatState::new(
-        state.entities.clone(),
-        state.commands.clone(),
-        state.members.clone(),
-        state.publisher.clone(),
-        state.library.clone(),
-        state.settings.clone(),
-        hub.clone(),
-        state.auth.clone(),
-        origins,
-    );
+    let compat = prodsync_compat::CompatState::new(app, hub.clone(), origins);
     Ok(Services { state, compat, store, hub })
 }
 

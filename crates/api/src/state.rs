@@ -1,37 +1,25 @@
-//! What every handler can reach: the ports, behind trait objects.
+//! What every handler can reach: the application layer (`prodsync_app::App`, shared with
+//! the compatibility adapter) and what only this API serves (the feed, health, activity).
 
-use std::borrow::Cow;
-use std::future::Future;
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse};
+use prodsync_app::{App, Done};
 use prodsync_domain::command::{Atomicity, Command, Outcome, StoredResponse};
-use prodsync_domain::member::MemberWrite;
+use prodsync_domain::ports::{ActivityLog, ChangeFeed, HealthCheck};
+use prodsync_domain::SyncError;
 use serde_json::Value;
 
 use crate::access::Caller;
-use crate::idempotency;
-use prodsync_domain::ports::{
-    ActivityLog, ChangeFeed, ChangePublisher, CommandStore, EntityStore, HealthCheck, MemberStore, Updated,
-    Written,
-};
-use prodsync_domain::{ChangeEvent, SyncError};
-use prodsync_storage::{LibraryStore, SettingsStore};
-
 use crate::error::ApiError;
+use crate::idempotency;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub entities: Arc<dyn EntityStore>,
+    pub app: App,
     pub feed: Arc<dyn ChangeFeed>,
     pub health: Arc<dyn HealthCheck>,
-    pub publisher: Arc<dyn ChangePublisher>,
-    pub library: LibraryStore,
-    pub settings: SettingsStore,
-    pub members: Arc<dyn MemberStore>,
-    pub commands: Arc<dyn CommandStore>,
     pub activity: Arc<dyn ActivityLog>,
-    pub auth: Arc<crate::auth::Authenticator>,
     /// Which browser pages may use the server (CORS, `/ws`, Socket.IO).
     pub origins: Arc<prodsync_domain::origin::OriginPolicy>,
     /// Whether this instance hears the others' changes (LISTEN connected): `/ready`.
@@ -42,39 +30,11 @@ pub struct AppState {
     pub has_peers: Arc<dyn Fn() -> bool + Send + Sync>,
 }
 
-/// The result of a committed write, with the events it produced.
-pub trait Committed {
-    fn events(&self) -> Cow<'_, [ChangeEvent]>;
-    /// A change outside every production (settings), for every connected client.
-    fn announcement(&self) -> Option<(&'static str, Value)> {
-        None
-    }
-}
-
-impl Committed for Written {
-    fn events(&self) -> Cow<'_, [ChangeEvent]> {
-        Cow::Borrowed(&self.events)
-    }
-}
-
-impl Committed for Outcome {
-    fn events(&self) -> Cow<'_, [ChangeEvent]> {
-        Outcome::events(self)
-    }
-    fn announcement(&self) -> Option<(&'static str, Value)> {
-        Outcome::announcement(self)
-    }
-}
-
-impl Committed for MemberWrite {
-    fn events(&self) -> Cow<'_, [ChangeEvent]> {
-        Cow::Borrowed(&self.events)
-    }
-}
-
-impl Committed for Updated {
-    fn events(&self) -> Cow<'_, [ChangeEvent]> {
-        Cow::Borrowed(&self.events)
+/// Handlers reach the shared ports (`state.entities`, `state.members`…) through the app.
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
     }
 }
 
@@ -90,28 +50,9 @@ impl AppState {
         respond: fn(&Outcome) -> StoredResponse,
     ) -> Result<HttpResponse, ApiError> {
         let receipt = idempotency::receipt(req, caller, body, respond)?;
-        let (store, actor) = (self.commands.clone(), caller.actor());
-        self.answer(async move { store.execute(command, actor, receipt).await }, respond).await
+        answer(self.app.execute(command, caller.actor(), receipt).await?, respond)
     }
 
-    /// Commits, publishes, and answers with `respond`, or with the kept answer of a retry.
-    async fn answer<F>(
-        &self,
-        write: F,
-        respond: fn(&Outcome) -> StoredResponse,
-    ) -> Result<HttpResponse, ApiError>
-    where
-        F: Future<Output = Result<Outcome, SyncError>> + Send + 'static,
-    {
-        match self.write(write).await {
-            Ok(outcome) => Ok(idempotency::answer(respond(&outcome))),
-            Err(SyncError::AlreadyDone(kept)) => Ok(idempotency::replay(kept)),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Runs a write to completion and publishes its events, on a task of its own: a client
-    /// that disconnects mid-request cannot cancel a write between commit and publish.
     /// A batch, answered like `run`.
     pub async fn run_batch(
         &self,
@@ -123,39 +64,14 @@ impl AppState {
         respond: fn(&Outcome) -> StoredResponse,
     ) -> Result<HttpResponse, ApiError> {
         let receipt = idempotency::receipt(req, caller, Some(body), respond)?;
-        let (store, actor) = (self.commands.clone(), caller.actor());
-        self.answer(async move { store.execute_batch(commands, atomicity, actor, receipt).await }, respond)
-            .await
+        answer(self.app.execute_batch(commands, atomicity, caller.actor(), receipt).await?, respond)
     }
+}
 
-    pub async fn commit<T, F>(&self, write: F) -> Result<T, ApiError>
-    where
-        F: Future<Output = Result<T, SyncError>> + Send + 'static,
-        T: Committed + Send + 'static,
-    {
-        self.write(write).await.map_err(ApiError::from)
-    }
-
-    async fn write<T, F>(&self, write: F) -> Result<T, SyncError>
-    where
-        F: Future<Output = Result<T, SyncError>> + Send + 'static,
-        T: Committed + Send + 'static,
-    {
-        let publisher = self.publisher.clone();
-        let task = tokio::spawn(async move {
-            let started = std::time::Instant::now();
-            let out = write.await;
-            crate::metrics::write_done(started.elapsed(), out.is_ok());
-            let out = out?;
-            publisher.publish(&out.events());
-            if let Some((event, data)) = out.announcement() {
-                publisher.announce(event, data);
-            }
-            Ok::<_, SyncError>(out)
-        });
-        match task.await {
-            Ok(result) => result,
-            Err(e) => Err(SyncError::Internal(format!("write task failed: {e}"))),
-        }
-    }
+/// The answer to a write: its own, or the kept one of the first try.
+fn answer(done: Done, respond: fn(&Outcome) -> StoredResponse) -> Result<HttpResponse, ApiError> {
+    Ok(match done {
+        Done::Now(outcome) => idempotency::answer(respond(&outcome)),
+        Done::Before(kept) => idempotency::replay(kept),
+    })
 }

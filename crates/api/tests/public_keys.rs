@@ -40,7 +40,7 @@ fn who(auth: &Authenticator, token: &str) -> Result<Option<String>, AuthError> {
 fn each_key_type_verifies_its_own_tokens_and_only_those() {
     let cases = [(Algorithm::RS256, "rsa"), (Algorithm::ES256, "ec"), (Algorithm::EdDSA, "ed")];
     for (alg, name) in cases {
-        let auth = Authenticator::from_settings(&settings(&format!("{name}.pub"))).unwrap();
+        let auth = settings(&format!("{name}.pub")).authenticator().unwrap();
         let token = sign(alg, &format!("{name}.key"), json!({"sub": "ann", "exp": exp()}));
         assert_eq!(who(&auth, &token), Ok(Some("ann".into())), "{name}");
         // The same claims signed by another key type, or with an HMAC over the public key
@@ -67,7 +67,7 @@ fn issuer_and_audience_are_checked_when_configured() {
         jwt_audience: Some("prodsync".into()),
         ..settings("ed.pub")
     };
-    let auth = Authenticator::from_settings(&s).unwrap();
+    let auth = s.authenticator().unwrap();
     let good = sign(
         Algorithm::EdDSA,
         "ed.key",
@@ -92,8 +92,8 @@ fn issuer_and_audience_are_checked_when_configured() {
 
 #[test]
 fn a_key_file_that_is_not_a_public_key_is_refused_at_start() {
-    assert!(Authenticator::from_settings(&settings("README")).is_err());
-    assert!(Authenticator::from_settings(&settings("missing.pub")).is_err());
+    assert!(settings("README").authenticator().is_err());
+    assert!(settings("missing.pub").authenticator().is_err());
     let both = Settings { jwt_secret: Some(Secret("x".repeat(32))), ..settings("ed.pub") };
-    assert!(Authenticator::from_settings(&both).is_err());
+    assert!(both.authenticator().is_err());
 }

@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use crate::engineio::Packet as Eio;
 use crate::ids::{production_original, production_uuid};
-use crate::server::{Handle, Recovery, PING_INTERVAL, PING_TIMEOUT};
+use crate::registry::Recovery;
+use crate::server::{Handle, PING_INTERVAL, PING_TIMEOUT};
 use crate::shapes::{self, to_original, Labels};
 use crate::socketio::{Kind, Packet as Sio};
 use crate::CompatState;
@@ -32,8 +33,12 @@ struct Bridge {
     namespace: Option<String>,
     who: Option<Identity>,
     core: Option<VirtualSocket>,
-    /// Joined productions: our id -> the original's id.
+    /// Joined productions (asked for, or live): our id -> the original's id.
     joined: HashMap<Uuid, String>,
+    /// The productions the core has let this client into: only these relay.
+    live: std::collections::HashSet<Uuid>,
+    /// `production:change` relays allowed now (a token bucket).
+    relays: Bucket,
     in_list: bool,
     /// Who is present per production, as `presence:update` lists them.
     presence: HashMap<Uuid, Vec<Value>>,
@@ -57,6 +62,38 @@ struct Bridge {
     /// them (read from the database once for an entity not seen since the join), so
     /// resolving an event's references costs no query in the steady state.
     known: HashMap<Uuid, Option<String>>,
+}
+
+/// Acks waiting for the core at once; a client that asks for more gets refusals at once.
+const MAX_PENDING_ACKS: usize = 256;
+/// How long a session may stay without a Socket.IO CONNECT (Socket.IO's `connectTimeout`).
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(45);
+/// `production:change` relays a client may send: a burst, refilled each second.
+const RELAY_BURST: f64 = 100.0;
+const RELAYS_PER_SECOND: f64 = 50.0;
+
+/// A token bucket: `take` is true while the client stays within its rate.
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn new() -> Bucket {
+        Bucket { tokens: RELAY_BURST, at: Instant::now() }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * RELAYS_PER_SECOND;
+        self.tokens = (self.tokens + refill).min(RELAY_BURST);
+        self.at = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
 }
 
 /// What a deferred ack waits for.
@@ -88,6 +125,8 @@ pub(crate) async fn run(
         who,
         core: None,
         joined: HashMap::new(),
+        live: Default::default(),
+        relays: Bucket::new(),
         in_list: false,
         presence: HashMap::new(),
         last_production_seq: HashMap::new(),
@@ -101,6 +140,7 @@ pub(crate) async fn run(
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ping.tick().await;
     let mut awaiting_pong: Option<Instant> = None;
+    let opened = Instant::now();
     let end = loop {
         let core = async {
             match b.core.as_mut() {
@@ -114,7 +154,7 @@ pub(crate) async fn run(
                 Some(Eio::Pong(_)) => {
                     awaiting_pong = None;
                     if let Some(c) = &b.core {
-                        let _ = c.to_core.send(ToCore::Alive).await;
+                        let _ = c.to_core.try_send(ToCore::Alive);
                     }
                 }
                 Some(Eio::Message(text)) => {
@@ -136,6 +176,9 @@ pub(crate) async fn run(
             _ = ping.tick() => {
                 if b.handle.closed.load(Ordering::Relaxed) {
                     break End::Client;
+                }
+                if b.namespace.is_none() && opened.elapsed() > CONNECT_TIMEOUT {
+                    break End::Timeout;
                 }
                 if awaiting_pong.is_some_and(|at| at.elapsed() > PING_TIMEOUT) {
                     break End::Timeout;
@@ -195,8 +238,12 @@ impl Bridge {
                 let wait = self.on_event(&name, &data).await;
                 if let Some(id) = packet.ack {
                     match wait {
-                        Some(pending) => self.pending_acks.push((pending, packet.namespace.clone(), id)),
-                        None => self.ack(&packet.namespace, id, json!({"ok": true})),
+                        Ok(Some(_)) if self.pending_acks.len() >= MAX_PENDING_ACKS => {
+                            self.ack(&packet.namespace, id, json!({"ok": false, "error": "too_many_pending"}))
+                        }
+                        Ok(Some(pending)) => self.pending_acks.push((pending, packet.namespace.clone(), id)),
+                        Ok(None) => self.ack(&packet.namespace, id, json!({"ok": true})),
+                        Err(error) => self.ack(&packet.namespace, id, json!({"ok": false, "error": error})),
                     }
                 }
             }
@@ -206,15 +253,20 @@ impl Bridge {
     }
 
     async fn on_connect(&mut self, packet: &Sio) {
-        // A token may also come in the connect packet's auth payload.
+        // The standard client's way to give a token: `io(url, {auth: {token}})`.
         let token = packet.data.as_ref().and_then(|d| d.get("token")).and_then(Value::as_str);
         if let Some(t) = token {
-            match self.state.identify.identify(Some(t), None, None) {
-                Ok(who) => self.who = Some(who),
-                Err(e) => return self.refuse(&packet.namespace, &e),
+            let creds = prodsync_app::Credentials { bearer: Some(t), ..Default::default() };
+            match self.state.auth.identify(&creds) {
+                Ok(who) => {
+                    if let Err(refusal) = self.bind(who) {
+                        return self.refuse(&packet.namespace, &refusal);
+                    }
+                }
+                Err(e) => return self.refuse(&packet.namespace, &e.to_string()),
             }
         }
-        if self.state.identify.requires_token() && self.who.is_none() {
+        if self.state.auth.requires_token() && self.who.is_none() {
             return self.refuse(&packet.namespace, "a token is required");
         }
         self.namespace = Some(packet.namespace.clone());
@@ -232,7 +284,6 @@ impl Bridge {
             let rooms: Vec<(Uuid, i64)> =
                 self.joined.keys().map(|id| (*id, self.delivered.get(id).copied().unwrap_or(0))).collect();
             for (id, since) in rooms {
-                self.state.sockets.enter(id, &self.sid, self.handle.push.clone());
                 let data = json!({});
                 self.send_core(&data, "join-production", json!({"productionId": id, "since": since})).await;
             }
@@ -312,6 +363,22 @@ impl Bridge {
         self.send_eio(Eio::Message(p.encode()));
     }
 
+    /// Takes the identity a token or (on a trusted network) a join names, as the session's
+    /// for good: another user cannot take over a session, and a user is counted once.
+    fn bind(&mut self, who: Identity) -> Result<(), String> {
+        let user = |w: &Identity| w.user_id.clone();
+        if let Some(current) = &self.who {
+            if user(current) != user(&who) {
+                return Err("this session belongs to another user".into());
+            }
+        }
+        if let (Some(u), None) = (user(&who), self.handle.user()) {
+            self.state.sockets.bind_user(&self.handle, &u).map_err(|r| r.message())?;
+        }
+        self.who = Some(who);
+        Ok(())
+    }
+
     /// The virtual socket, opened on first need with the caller's identity (in `none`
     /// mode, the user the original app names in its join).
     async fn core(&mut self, data: &Value) -> Option<&VirtualSocket> {
@@ -319,13 +386,17 @@ impl Bridge {
             let who = match &self.who {
                 Some(w) => w.clone(),
                 None => {
-                    let text = |k: &str| data.get(k).and_then(Value::as_str).map(str::to_owned);
-                    let who = self
-                        .state
-                        .identify
-                        .identify(None, text("userId").as_deref(), text("userName").as_deref())
-                        .ok()?;
-                    self.who = Some(who.clone());
+                    let text = |k: &str| data.get(k).and_then(Value::as_str);
+                    let creds = prodsync_app::Credentials {
+                        bearer: None,
+                        user_id: text("userId"),
+                        user_name: text("userName"),
+                    };
+                    let who = self.state.auth.identify(&creds).ok()?;
+                    if let Err(refusal) = self.bind(who.clone()) {
+                        self.emit("error", json!({"message": refusal}));
+                        return None;
+                    }
                     who
                 }
             };
@@ -343,37 +414,45 @@ impl Bridge {
         self.core.as_ref()
     }
 
-    async fn send_core(&mut self, data: &Value, event: &str, payload: Value) {
+    /// Hands a frame to the core without waiting: a client that sends faster than its core
+    /// socket reads is told so at once (waiting here, while the core waits for this task to
+    /// read its answers, would stall the session for good).
+    async fn send_core(&mut self, data: &Value, event: &str, payload: Value) -> bool {
         let frame = json!({"event": event, "data": payload}).to_string();
-        if let Some(core) = self.core(data).await {
-            let _ = core.to_core.send(ToCore::Frame(frame)).await;
+        match self.core(data).await {
+            Some(core) => core.to_core.try_send(ToCore::Frame(frame)).is_ok(),
+            None => false,
         }
     }
 
-    /// Handles an event; a join answers what its ack must wait for.
-    async fn on_event(&mut self, name: &str, data: &Value) -> Option<Pending> {
+    /// Handles an event; a join answers what its ack must wait for, or why it failed.
+    async fn on_event(&mut self, name: &str, data: &Value) -> Result<Option<Pending>, &'static str> {
         let original = data.get("productionId").and_then(Value::as_str).map(str::to_owned);
         match (name, original) {
             ("production:join", Some(pid)) => {
                 let id = production_uuid(&pid);
                 if self.joined.insert(id, pid).is_none() {
-                    self.state.sockets.enter(id, &self.sid, self.handle.push.clone());
-                    self.send_core(data, "join-production", json!({"productionId": id, "since": null})).await;
-                    return Some(Pending::Production(id));
+                    let join = json!({"productionId": id, "since": null});
+                    if !self.send_core(data, "join-production", join).await {
+                        self.joined.remove(&id);
+                        return Err("busy");
+                    }
+                    return Ok(Some(Pending::Production(id)));
                 }
             }
             ("production:leave", Some(pid)) => {
                 let id = production_uuid(&pid);
                 if self.joined.remove(&id).is_some() {
-                    self.state.sockets.exit(id, &self.sid);
-                    self.presence.remove(&id);
+                    self.drop_room(id);
                     self.send_core(data, "leave-production", json!({"productionId": id})).await;
                 }
             }
             ("production-list:join", _) => {
                 self.in_list = true;
-                self.send_core(data, "join-production-list", json!({})).await;
-                return Some(Pending::List);
+                if !self.send_core(data, "join-production-list", json!({})).await {
+                    return Err("busy");
+                }
+                return Ok(Some(Pending::List));
             }
             ("production-list:leave", _) => {
                 self.in_list = false;
@@ -382,19 +461,31 @@ impl Bridge {
             ("production:change", Some(pid)) => self.relay(&pid, data),
             _ => tracing::debug!(sid = %self.sid, event = name, "ignored socket.io event"),
         }
-        None
+        Ok(None)
+    }
+
+    /// This client is no longer in the production: no relay either way, no presence.
+    fn drop_room(&mut self, id: Uuid) {
+        self.live.remove(&id);
+        self.state.sockets.exit(id, &self.sid);
+        self.presence.remove(&id);
     }
 
     /// The original's `production:change`: passed as is to the other Socket.IO clients
-    /// in the production (it is not stored: the app uses it for transient hints).
-    fn relay(&self, pid: &str, data: &Value) {
+    /// in the production (it is not stored: the app uses it for transient hints). Only
+    /// from a client the core has let in, under the session's own user, at a bounded rate.
+    fn relay(&mut self, pid: &str, data: &Value) {
         let id = production_uuid(pid);
-        if !self.joined.contains_key(&id) {
+        if !self.live.contains(&id) {
+            return;
+        }
+        if !self.relays.take() {
+            tracing::debug!(sid = %self.sid, "production:change relay over its rate; dropped");
             return;
         }
         let user = self.who.as_ref();
         let payload = json!({
-            "userId": data.get("userId").cloned().or_else(|| user.and_then(|w| w.user_id.clone()).map(Value::from)),
+            "userId": user.and_then(|w| w.user_id.clone()),
             "userName": user.and_then(|w| w.name.clone()),
             "changeType": data.get("changeType"),
             "data": data.get("data"),
@@ -416,16 +507,27 @@ impl Bridge {
                 // loads over REST after joining).
                 let head = data["seq"].as_i64().unwrap_or(0);
                 self.join_heads.insert(id, head);
+                if self.joined.contains_key(&id) && self.live.insert(id) {
+                    self.state.sockets.enter(id, &self.sid, self.handle.push.clone());
+                }
                 let at = self.delivered.entry(id).or_insert(head);
                 *at = (*at).max(head);
                 self.settle(&Pending::Production(id), json!({"ok": true}));
             }
             ("joined-production-list", _) => self.settle(&Pending::List, json!({"ok": true})),
+            // A member removed while connected: out of the room, and out of the relay.
+            ("removed-from-production", Some(id)) => {
+                if self.joined.remove(&id).is_some() {
+                    self.drop_room(id);
+                    self.join_heads.remove(&id);
+                    self.delivered.remove(&id);
+                }
+            }
             // A join the core refused (no such production, not a member): the original's
             // client has no event for it; an ack, if asked for, says so.
             ("error" | "resync-required", Some(id)) => {
                 if self.joined.remove(&id).is_some() {
-                    self.state.sockets.exit(id, &self.sid);
+                    self.drop_room(id);
                     tracing::info!(sid = %self.sid, production = %id, error = %data["error"], "socket.io join refused");
                 }
                 self.settle(&Pending::Production(id), json!({"ok": false, "error": data["error"]}));

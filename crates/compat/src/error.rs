@@ -1,100 +1,125 @@
 //! Errors in the original's shape: `{"error": "<message>"}`, which its frontend shows
-//! (`err.response.data.error`), plus our stable `code` and `details` for anyone else.
+//! (`err.response.data.error`), plus our stable `code` and `details` for anyone else. The
+//! status and code come from the application layer's one taxonomy (`Problem`); this module
+//! only renames fields to the original's names and renders. Where the original answers
+//! with its own code (`PRODUCTION_NOT_FOUND`), that answer is built word for word.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use prodsync_domain::SyncError;
+use prodsync_app::{AuthError, Problem};
+use prodsync_domain::{ErrorCode, SyncError};
 use serde_json::{json, Value};
 
 #[derive(Debug)]
-pub struct CompatError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    pub details: Value,
+pub enum CompatError {
+    /// The application's answer, shaped as the original's.
+    Problem(Problem),
+    /// An answer the original gives in its own words (status and body).
+    Original { status: u16, body: Value },
 }
 
 impl CompatError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        CompatError { status, code, message: message.into(), details: json!({}) }
-    }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        CompatError::Problem(Problem::new(404, ErrorCode::NotFound, message))
     }
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+
+    pub fn bad_request(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
+        CompatError::Problem(Problem::bad_request(code, field, message))
     }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
+
+    /// The original's unmatched route: 404 `{"error": "Route not found"}`.
+    pub fn no_route() -> Self {
+        CompatError::Original { status: 404, body: json!({"error": "Route not found"}) }
     }
-    pub fn with_field(mut self, field: &str) -> Self {
-        self.details = json!({"field": field});
-        self
+
+    /// The original's refusal of a create for a production it does not have (its LED and
+    /// computer pages read the code to tell the user the show is not synced).
+    pub fn production_not_found(production: &str) -> Self {
+        let error = format!(
+            "Production {production} not found in database. This production may exist only in local cache. \
+             Please refresh the page or create a new production."
+        );
+        let body = json!({"error": error, "code": "PRODUCTION_NOT_FOUND", "productionId": production});
+        CompatError::Original { status: 400, body }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            CompatError::Problem(p) => p.status,
+            CompatError::Original { status, .. } => *status,
+        }
+    }
+}
+
+/// Our field names as the original's pages know them: the display id is its `id`, our
+/// UUID its `uuid`.
+fn original_field(field: &str) -> &str {
+    match field {
+        "displayId" => "id",
+        "id" => "uuid",
+        "showName" => "name",
+        other => other,
     }
 }
 
 impl std::fmt::Display for CompatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        match self {
+            CompatError::Problem(p) => p.fmt(f),
+            CompatError::Original { status, body } => write!(f, "{status} {body}"),
+        }
     }
 }
 
 impl ResponseError for CompatError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
+
     fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, message = %self.message, "compat request failed");
-            let message = if self.code == "database_unavailable" {
-                "the database is unreachable; nothing was changed, try again shortly"
-            } else {
-                "internal error"
+        let status = self.status_code();
+        let p = match self {
+            CompatError::Original { body, .. } => return HttpResponse::build(status).json(body),
+            CompatError::Problem(p) => p,
+        };
+        if p.is_server_error() {
+            tracing::error!(code = %p.code, message = %p.message, "compat request failed");
+            let message = match p.code {
+                ErrorCode::DatabaseUnavailable => {
+                    "the database is unreachable; nothing was changed, try again shortly"
+                }
+                _ => "internal error",
             };
-            return HttpResponse::build(self.status).json(json!({"error": message, "code": self.code}));
+            return HttpResponse::build(status).json(json!({"error": message, "code": p.code}));
         }
-        HttpResponse::build(self.status)
-            .json(json!({"error": self.message, "code": self.code, "details": self.details}))
+        let mut details = p.details.clone();
+        if let Some(field) = p.field().map(original_field) {
+            details["field"] = Value::from(field);
+        }
+        HttpResponse::build(status).json(json!({"error": p.message, "code": p.code, "details": details}))
+    }
+}
+
+impl From<Problem> for CompatError {
+    fn from(p: Problem) -> Self {
+        CompatError::Problem(p)
     }
 }
 
 impl From<SyncError> for CompatError {
     fn from(e: SyncError) -> Self {
-        use StatusCode as S;
-        let message = e.to_string();
-        let (status, code, details) = match &e {
-            SyncError::NotFound { kind, .. } if *kind == "production" => {
-                (S::NOT_FOUND, "not_found", json!({}))
-            }
-            SyncError::NotFound { .. } => (S::NOT_FOUND, "not_found", json!({})),
-            SyncError::IdExists { .. } => (S::CONFLICT, "id_conflict", json!({"field": "uuid"})),
-            SyncError::IdMismatch { .. } => (S::CONFLICT, "id_mismatch", json!({"field": "uuid"})),
-            SyncError::Rejected { conflicts, .. } => {
-                (S::CONFLICT, "version_conflict", json!({"conflicts": conflicts}))
-            }
-            SyncError::InvalidReference { field, .. } => {
-                (S::UNPROCESSABLE_ENTITY, "invalid_reference", json!({"field": field}))
-            }
-            SyncError::Invalid(v) => (
-                S::UNPROCESSABLE_ENTITY,
-                v.errors.first().map_or("invalid_body", |e| e.code),
-                json!({"field": v.errors.first().map(|e| e.field.clone()), "fields": v.errors}),
-            ),
-            SyncError::Duplicate { field, .. } => (S::CONFLICT, "duplicate_value", json!({"field": field})),
-            SyncError::InUse { by, .. } => (S::CONFLICT, "in_use", json!({"usedBy": by})),
-            SyncError::SettingNotFound { .. } => (S::NOT_FOUND, "not_found", json!({})),
-            SyncError::ProductionMismatch { .. } => {
-                (S::UNPROCESSABLE_ENTITY, "production_mismatch", json!({"field": "productionId"}))
-            }
-            SyncError::Unavailable(_) => (S::SERVICE_UNAVAILABLE, "database_unavailable", json!({})),
-            _ => (S::INTERNAL_SERVER_ERROR, "internal", json!({})),
-        };
-        CompatError { status, code, message, details }
+        CompatError::Problem(e.into())
+    }
+}
+
+impl From<AuthError> for CompatError {
+    fn from(e: AuthError) -> Self {
+        CompatError::Problem(e.into())
     }
 }
 
 impl From<prodsync_domain::ValidationError> for CompatError {
     fn from(e: prodsync_domain::ValidationError) -> Self {
-        SyncError::Invalid(e).into()
+        CompatError::Problem(e.into())
     }
 }

@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use prodsync_app::access::actor;
+use prodsync_app::{Problem, Receipted};
 use prodsync_domain::access::{GlobalOperation, Identity, Operation};
 use prodsync_domain::catalog::{self, PRODUCTION, SOURCE, SOURCE_OUTPUT};
-use prodsync_domain::command::{Command, Outcome};
-use prodsync_domain::ports::Actor;
+use prodsync_domain::command::{Atomicity, Command, Outcome};
 use prodsync_domain::settings::{parse_value, Lookup, LookupChange};
-use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, SyncError};
+use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, ErrorCode, SyncError};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -57,10 +58,9 @@ pub fn scope() -> actix_web::Scope {
 /// the original app puts in its bodies.
 fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Result<Identity> {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let bearer =
-        header("authorization").and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+    let bearer = header("authorization").and_then(prodsync_app::bearer);
     let from_body = |k: &str| {
-        if state.identify.requires_token() {
+        if state.auth.requires_token() {
             None
         } else {
             body.and_then(|b| b.get(k)).and_then(Value::as_str)
@@ -68,18 +68,32 @@ fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Resul
     };
     let user_id = header("x-user-id").or_else(|| from_body("userId"));
     let user_name = header("x-user-name").or_else(|| from_body("userName"));
-    state
-        .identify
-        .identify(bearer, user_id, user_name)
-        .map_err(|e| CompatError::new(actix_web::http::StatusCode::UNAUTHORIZED, "unauthorized", e))
+    Ok(state.auth.identify(&prodsync_app::Credentials { bearer, user_id, user_name })?)
 }
 
-fn actor(who: &Identity) -> Actor {
-    Actor { id: who.user_id.clone(), name: who.name.clone(), cause: None, step: None }
+/// One command, run by the application layer (spawned, published, counted).
+async fn run(state: &CompatState, command: Command, who: &Identity) -> Result<Outcome> {
+    Ok(state.app.execute(command, actor(who), None).await.now()?)
+}
+
+/// Several commands as one transaction (a source and its outputs), published after.
+async fn run_batch(
+    state: &CompatState,
+    commands: Vec<std::result::Result<Command, SyncError>>,
+    who: &Identity,
+) -> Result<Outcome> {
+    Ok(state.app.execute_batch(commands, Atomicity::All, actor(who), None).await.now()?)
+}
+
+/// The access check, as the original's pages can read it: a production the caller may
+/// not see is one that does not exist.
+async fn authorize(state: &CompatState, who: &Identity, production: Uuid, op: Operation) -> Result<()> {
+    state.app.authorize(who, production, op).await?;
+    Ok(())
 }
 
 fn segment(raw: &str) -> Result<&'static Route> {
-    route(raw).ok_or_else(|| CompatError::not_found("Route not found"))
+    route(raw).ok_or_else(CompatError::no_route)
 }
 
 fn parse_uuid(raw: &str, what: &str) -> Result<Uuid> {
@@ -108,13 +122,20 @@ pub(crate) async fn production_label(state: &CompatState, id: Uuid) -> String {
     }
 }
 
+/// Productions the caller may see, read in pages of the shared scope rule.
+const PAGE: i64 = 500;
+
 async fn list_productions(state: State, req: HttpRequest) -> Result<HttpResponse> {
     let who = caller(&state, &req, None)?;
-    let mut all = state.entities.list(&PRODUCTION, None).await?;
-    if let (Some(user), true) = (&who.user_id, prodsync_domain::access::needs_membership(&who)) {
-        let mine: std::collections::HashSet<Uuid> =
-            state.members.memberships(user).await?.into_iter().collect();
-        all.retain(|p| mine.contains(&p.id));
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = state.app.productions(&who, after, PAGE).await?;
+        all.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
     }
     all.sort_by_key(|p| std::cmp::Reverse(p.created_at));
     Ok(HttpResponse::Ok().json(all.iter().map(production_json).collect::<Vec<_>>()))
@@ -139,7 +160,7 @@ async fn create_production(state: State, req: HttpRequest, body: web::Json<Value
         ours["sourceTypes"] = json!(Lookup::SourceTypes.defaults());
     }
     let input = parse_create(&PRODUCTION, &ours)?;
-    let out = state.run(Command::Create { kind: &PRODUCTION, production: None, input }, actor(&who)).await?;
+    let out = run(&state, Command::Create { kind: &PRODUCTION, production: None, input }, &who).await?;
     let Outcome::Written(w) = out else { return Err(unexpected()) };
     Ok(HttpResponse::Created().json(production_json(&w.entity)))
 }
@@ -147,7 +168,7 @@ async fn create_production(state: State, req: HttpRequest, body: web::Json<Value
 async fn get_production(state: State, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse> {
     let who = caller(&state, &req, None)?;
     let id = production_uuid(&path);
-    state.authorize(&who, id, Operation::Read).await?;
+    authorize(&state, &who, id, Operation::Read).await?;
     let p = state
         .entities
         .get(&PRODUCTION, id, id)
@@ -164,12 +185,11 @@ async fn update_production(
 ) -> Result<HttpResponse> {
     let who = caller(&state, &req, Some(&body))?;
     let id = production_uuid(&path);
-    state.authorize(&who, id, Operation::ManageProduction).await?;
+    authorize(&state, &who, id, Operation::ManageProduction).await?;
     let (mut ours, _) = from_original(&PRODUCTION, &body);
     strip_ids(&mut ours);
     let input = parse_update(&PRODUCTION, &ours)?;
-    let out =
-        state.run(Command::Update { kind: &PRODUCTION, production: id, id, input }, actor(&who)).await?;
+    let out = run(&state, Command::Update { kind: &PRODUCTION, production: id, id, input }, &who).await?;
     let Outcome::Updated(u) = out else { return Err(unexpected()) };
     Ok(HttpResponse::Ok().json(production_json(&u.entity)))
 }
@@ -177,8 +197,8 @@ async fn update_production(
 async fn delete_production(state: State, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse> {
     let who = caller(&state, &req, None)?;
     let id = production_uuid(&path);
-    state.authorize(&who, id, Operation::ManageProduction).await?;
-    state.run(Command::Delete { kind: &PRODUCTION, production: id, id }, actor(&who)).await?;
+    authorize(&state, &who, id, Operation::ManageProduction).await?;
+    run(&state, Command::Delete { kind: &PRODUCTION, production: id, id }, &who).await?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
@@ -191,7 +211,7 @@ fn strip_ids(ours: &mut Value) {
 }
 
 fn unexpected() -> CompatError {
-    SyncError::Internal("a command answered with another command's outcome".into()).into()
+    Problem::internal("a command answered with another command's outcome").into()
 }
 
 // ---- entities ---------------------------------------------------------------------
@@ -243,13 +263,18 @@ async fn list_entities(
     let route = segment(&seg)?;
     let who = caller(&state, &req, None)?;
     let production = production_uuid(&pid);
-    state.authorize(&who, production, Operation::Read).await?;
+    // The original answers an unknown production with an empty list (its pages poll it);
+    // one the caller may not see is the same to them.
+    match authorize(&state, &who, production, Operation::Read).await {
+        Err(CompatError::Problem(p)) if p.status == 404 => return Ok(HttpResponse::Ok().json(json!([]))),
+        other => other?,
+    }
     let all = state.entities.list(route.kind, Some(production)).await?;
     let labels = labels(&state, route.kind, production).await?;
     let outputs = outputs_of(&state, route.kind, production).await?;
     let shown = all
         .iter()
-        .filter(|e| route.switcher.is_none_or(|k| e.value("kind").and_then(Value::as_str) == Some(k)))
+        .filter(|e| route.holds_entity(e))
         .map(|e| entity_json(route, e, &pid, &labels, &outputs))
         .collect::<Vec<_>>();
     Ok(HttpResponse::Ok().json(shown))
@@ -269,10 +294,14 @@ async fn locate(
         SyncError::NotFound { .. } => missing(),
         other => other.into(),
     })?;
-    if route.switcher.is_some_and(|k| e.value("kind").and_then(Value::as_str) != Some(k)) {
+    if !route.holds_entity(&e) {
         return Err(missing());
     }
-    state.authorize(who, e.production_id, op).await.map_err(|_| missing())?;
+    // Not a member: no such entity. A member without the role: 403, as on /api.
+    authorize(state, who, e.production_id, op).await.map_err(|e| match e.status() {
+        404 => missing(),
+        _ => e,
+    })?;
     let label = production_label(state, e.production_id).await;
     Ok((e, label))
 }
@@ -329,14 +358,19 @@ async fn create_entity(
     let route = segment(&path)?;
     let who = caller(&state, &req, Some(&body))?;
     let pid = body.get("productionId").and_then(Value::as_str).ok_or_else(|| {
-        CompatError::bad_request("missing_field", "productionId is required").with_field("productionId")
+        CompatError::bad_request(ErrorCode::MissingField, "productionId", "productionId is required")
     })?;
     let production = production_uuid(pid);
-    state.authorize(&who, production, Operation::Edit).await?;
+    // A production the server does not have (or the caller may not see): the original's
+    // own answer, which its pages read to say the show is not synced.
+    authorize(&state, &who, production, Operation::Edit).await.map_err(|e| match e.status() {
+        404 => CompatError::production_not_found(pid),
+        _ => e,
+    })?;
     let (mut ours, unresolved) = from_original(route.kind, &body);
     resolve(&state, production, &mut ours, unresolved).await?;
-    if let Some(k) = route.switcher {
-        ours["kind"] = Value::from(k);
+    if let Some((field, value)) = route.pin {
+        ours[field] = Value::from(value);
     }
     let id = *ours
         .get("id")
@@ -352,7 +386,7 @@ async fn create_entity(
     if route.kind == &SOURCE {
         commands.extend(output_creates(&body, id, production)?);
     }
-    state.run_batch(commands, actor(&who)).await?;
+    run_batch(&state, commands, &who).await?;
     let e = state.entities.get(route.kind, production, id).await?;
     Ok(HttpResponse::Created().json(shown(&state, route, &e, pid).await?))
 }
@@ -417,7 +451,7 @@ async fn update_entity(
         }
         commands.extend(output_creates(&body, e.id, e.production_id)?);
     }
-    state.run_batch(commands, actor(&who)).await?;
+    run_batch(&state, commands, &who).await?;
     let now = state.entities.get(route.kind, e.production_id, e.id).await?;
     Ok(HttpResponse::Ok().json(shown(&state, route, &now, &production).await?))
 }
@@ -431,9 +465,7 @@ async fn delete_entity(
     let route = segment(&seg)?;
     let who = caller(&state, &req, None)?;
     let (e, _) = locate(&state, &who, route, &raw, Operation::Edit).await?;
-    state
-        .run(Command::Delete { kind: route.kind, production: e.production_id, id: e.id }, actor(&who))
-        .await?;
+    run(&state, Command::Delete { kind: route.kind, production: e.production_id, id: e.id }, &who).await?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
@@ -446,10 +478,8 @@ fn global(
     op: GlobalOperation,
 ) -> Result<Identity> {
     let who = caller(state, req, body)?;
-    match prodsync_domain::access::decide_global(&who, op) {
-        prodsync_domain::access::Verdict::Allow => Ok(who),
-        _ => Err(CompatError::forbidden("only administrators may do this")),
-    }
+    prodsync_app::access::authorize_global(&who, op)?;
+    Ok(who)
 }
 
 fn library_json(kind: &EntityKind, e: &Entity) -> Value {
@@ -504,7 +534,7 @@ async fn change_lookup(
     lookup: Lookup,
     change: LookupChange,
 ) -> Result<Vec<String>> {
-    match state.run(Command::ChangeLookup { lookup, change }, actor(who)).await? {
+    match run(state, Command::ChangeLookup { lookup, change }, who).await? {
         Outcome::Lookup { values, .. } => Ok(values),
         _ => Err(unexpected()),
     }
@@ -545,7 +575,7 @@ async fn post_setting(
     prodsync_domain::settings::check_value(value)?;
     let category = body.get("category").and_then(Value::as_str).map(str::to_owned);
     let command = Command::PutSetting { key: path.into_inner(), value: value.clone(), category };
-    let Outcome::Setting(s) = state.run(command, actor(&who)).await? else { return Err(unexpected()) };
+    let Outcome::Setting(s) = run(&state, command, &who).await? else { return Err(unexpected()) };
     Ok(HttpResponse::Ok()
         .json(json!({"key": s.key, "value": s.value, "category": s.category, "updated_at": s.updated_at})))
 }
@@ -553,15 +583,15 @@ async fn post_setting(
 async fn delete_setting(state: State, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse> {
     let who = global(&state, &req, None, GlobalOperation::ChangeLibrary)?;
     let command = Command::DeleteSetting { key: path.into_inner() };
-    state.run(command, actor(&who)).await.map_err(|e| match e {
-        SyncError::SettingNotFound { .. } => CompatError::not_found("Setting not found"),
-        other => other.into(),
+    run(&state, command, &who).await.map_err(|e| match e.status() {
+        404 => CompatError::not_found("Setting not found"),
+        _ => e,
     })?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))
 }
 
 fn lookup_of(path: &str) -> Result<Lookup> {
-    Lookup::from_path(path).ok_or_else(|| CompatError::not_found("Route not found"))
+    Lookup::from_path(path).ok_or_else(CompatError::no_route)
 }
 
 async fn remove_lookup(
@@ -588,10 +618,8 @@ async fn reorder_lookup(
         .or_else(|| body.get("values"))
         .and_then(|v| serde_json::from_value(v.clone()).ok())
         .ok_or_else(|| {
-            CompatError::bad_request(
-                "invalid_type",
-                format!("{} must be a list of strings", reorder_key(lookup)),
-            )
+            let key = reorder_key(lookup);
+            CompatError::bad_request(ErrorCode::InvalidType, key, format!("{key} must be a list of strings"))
         })?;
     change_lookup(&state, &who, lookup, LookupChange::Reorder(order)).await?;
     Ok(HttpResponse::Ok().json(json!({"success": true})))

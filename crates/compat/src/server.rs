@@ -4,9 +4,10 @@
 //! (`bridge::run`) that speaks Socket.IO on top and drives a virtual socket of the core.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use actix_ws::{AggregatedMessage, Session};
@@ -16,6 +17,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::engineio::{decode_payload, encode_payload, open_json, Packet};
+use crate::registry::Refused;
 use crate::CompatState;
 
 pub const PING_INTERVAL: Duration = Duration::from_millis(25_000);
@@ -36,79 +38,30 @@ pub(crate) struct Handle {
     pub inbox: mpsc::Sender<Packet>,
     pub upgraded: AtomicBool,
     pub closed: AtomicBool,
+    /// The address that opened the session: a request with its sid from elsewhere is refused.
+    pub peer: Option<IpAddr>,
+    /// The user it belongs to, once known (handshake credentials or CONNECT token).
+    user: Mutex<Option<String>>,
 }
 
 impl Handle {
     pub fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
     }
-}
 
-/// The Socket.IO clients in one production: sid -> its outbox.
-type Members = HashMap<String, mpsc::Sender<String>>;
-
-/// Open sessions by sid, and which Socket.IO clients are in which production (for the
-/// original's `production:change` relay).
-#[derive(Clone, Default)]
-pub struct Registry {
-    sessions: Arc<Mutex<HashMap<String, Arc<Handle>>>>,
-    rooms: Arc<Mutex<HashMap<Uuid, Members>>>,
-    /// Sessions that ended lately, by recovery id, for clients that come back.
-    recovery: Arc<Mutex<HashMap<String, (Instant, Recovery)>>>,
-}
-
-/// How long a lost client may take to come back and recover its session (Socket.IO's
-/// default `maxDisconnectionDuration`).
-pub const RECOVERY_WINDOW: Duration = Duration::from_secs(120);
-
-/// What a reconnecting client gets back.
-pub(crate) struct Recovery {
-    pub who: Option<Identity>,
-    pub joined: HashMap<Uuid, String>,
-    pub join_heads: HashMap<Uuid, i64>,
-    pub in_list: bool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl Registry {
-    fn get(&self, sid: &str) -> Option<Arc<Handle>> {
-        lock(&self.sessions).get(sid).cloned()
-    }
-    pub(crate) fn remove(&self, sid: &str) {
-        lock(&self.sessions).remove(sid);
-        for members in lock(&self.rooms).values_mut() {
-            members.remove(sid);
-        }
-    }
-    /// Keeps an ended session's state for `RECOVERY_WINDOW`, dropping older ones.
-    pub(crate) fn keep(&self, pid: String, record: Recovery) {
-        let mut kept = lock(&self.recovery);
-        kept.retain(|_, (at, _)| at.elapsed() < RECOVERY_WINDOW);
-        kept.insert(pid, (Instant::now(), record));
+    pub fn user(&self) -> Option<String> {
+        self.user.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    pub(crate) fn take(&self, pid: &str) -> Option<Recovery> {
-        let (at, record) = lock(&self.recovery).remove(pid)?;
-        (at.elapsed() < RECOVERY_WINDOW).then_some(record)
+    pub(crate) fn set_user(&self, user: &str) {
+        *self.user.lock().unwrap_or_else(|p| p.into_inner()) = Some(user.to_owned());
     }
 
-    pub(crate) fn enter(&self, production: Uuid, sid: &str, push: mpsc::Sender<String>) {
-        lock(&self.rooms).entry(production).or_default().insert(sid.to_owned(), push);
-    }
-    pub(crate) fn exit(&self, production: Uuid, sid: &str) {
-        if let Some(m) = lock(&self.rooms).get_mut(&production) {
-            m.remove(sid);
-        }
-    }
-    /// Every other Socket.IO client in the production.
-    pub(crate) fn others(&self, production: Uuid, sid: &str) -> Vec<mpsc::Sender<String>> {
-        lock(&self.rooms)
-            .get(&production)
-            .map(|m| m.iter().filter(|(s, _)| s.as_str() != sid).map(|(_, p)| p.clone()).collect())
-            .unwrap_or_default()
+    /// Whether a request may act on this session: from the address that opened it, and,
+    /// if it names a user, the same user.
+    fn admits(&self, peer: Option<IpAddr>, who: Option<&Identity>) -> bool {
+        let user = who.and_then(|w| w.user_id.clone());
+        self.peer == peer && (user.is_none() || user == self.user())
     }
 }
 
@@ -138,27 +91,49 @@ fn query(req: &HttpRequest) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// Who the handshake request is from: a token (header or `access_token`), or a user named
-/// by header or query on a trusted network. The original app sends neither; in `none`
-/// mode its user is taken from its `production:join` later.
+/// Who a request is from: a token (header or `access_token`), or a user named by header
+/// or query on a trusted network. None when it names nobody: the standard client gives its
+/// token in the CONNECT packet (`io(url, {auth: {token}})`), which `bridge` checks, and the
+/// original app names its user in its `production:join` (`none` mode only).
 fn identity(
     state: &CompatState,
     req: &HttpRequest,
     q: &HashMap<String, String>,
 ) -> Result<Option<Identity>, String> {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let bearer = header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or(q.get("access_token").map(String::as_str));
-    if bearer.is_none() && !state.identify.requires_token() {
-        let user = header("x-user-id").or(q.get("userId").map(String::as_str));
-        if user.is_none() {
-            return Ok(None);
-        }
-        let name = header("x-user-name").or(q.get("userName").map(String::as_str));
-        return state.identify.identify(None, user, name).map(Some);
+    let bearer =
+        header("authorization").and_then(prodsync_app::bearer).or(q.get("access_token").map(String::as_str));
+    let (user_id, user_name) = match state.auth.requires_token() {
+        true => (None, None),
+        false => (
+            header("x-user-id").or(q.get("userId").map(String::as_str)),
+            header("x-user-name").or(q.get("userName").map(String::as_str)),
+        ),
+    };
+    if bearer.is_none() && user_id.is_none() {
+        return Ok(None);
     }
-    state.identify.identify(bearer, None, None).map(Some)
+    let creds = prodsync_app::Credentials { bearer, user_id, user_name };
+    state.auth.identify(&creds).map(Some).map_err(|e| e.to_string())
+}
+
+/// A session refused for the client's count of sessions: 429, in Engine.IO's error shape.
+fn too_many(refused: Refused) -> HttpResponse {
+    HttpResponse::TooManyRequests().json(json!({"code": 4, "message": refused.message()}))
+}
+
+fn peer(req: &HttpRequest) -> Option<IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// The session a request names, if it may act on it.
+fn session(state: &CompatState, req: &HttpRequest, sid: &str, who: Option<&Identity>) -> Option<Arc<Handle>> {
+    let handle = state.sockets.get(sid)?;
+    if handle.admits(peer(req), who) {
+        return Some(handle);
+    }
+    tracing::info!(sid, "socket.io: refused a request for a session opened by someone else");
+    None
 }
 
 fn check_version(q: &HashMap<String, String>) -> Result<&str, Box<HttpResponse>> {
@@ -171,8 +146,14 @@ fn check_version(q: &HashMap<String, String>) -> Result<&str, Box<HttpResponse>>
     }
 }
 
-/// A new session: registered, its task started, its open packet queued.
-fn open(state: &CompatState, who: Option<Identity>, upgrades: &[&str]) -> Arc<Handle> {
+/// A new session: registered (if its address and user may open another), its task
+/// started, its open packet queued.
+fn open(
+    state: &CompatState,
+    req: &HttpRequest,
+    who: Option<Identity>,
+    upgrades: &[&str],
+) -> Result<Arc<Handle>, Refused> {
     let sid = Uuid::new_v4().simple().to_string();
     let (push, outbox) = mpsc::channel(OUTBOX);
     let (inbox, from_client) = mpsc::channel(INBOX);
@@ -182,7 +163,13 @@ fn open(state: &CompatState, who: Option<Identity>, upgrades: &[&str]) -> Arc<Ha
         inbox,
         upgraded: AtomicBool::new(false),
         closed: AtomicBool::new(false),
+        peer: peer(req),
+        user: Mutex::new(who.as_ref().and_then(|w| w.user_id.clone())),
     });
+    if let Err(refused) = state.sockets.open(&sid, handle.clone()) {
+        tracing::info!(peer = ?handle.peer, "socket.io: {}", refused.message());
+        return Err(refused);
+    }
     let open = open_json(
         &sid,
         upgrades,
@@ -191,10 +178,9 @@ fn open(state: &CompatState, who: Option<Identity>, upgrades: &[&str]) -> Arc<Ha
         MAX_PAYLOAD,
     );
     let _ = push.try_send(Packet::Open(open).encode());
-    lock(&state.sockets.sessions).insert(sid.clone(), handle.clone());
     tracing::debug!(%sid, "socket.io session opened");
     actix_web::rt::spawn(crate::bridge::run(state.clone(), sid, who, handle.clone(), from_client));
-    handle
+    Ok(handle)
 }
 
 async fn get(state: web::Data<CompatState>, req: HttpRequest, body: web::Payload) -> HttpResponse {
@@ -211,17 +197,17 @@ async fn get(state: web::Data<CompatState>, req: HttpRequest, body: web::Payload
         Err(e) => return HttpResponse::Unauthorized().json(json!({"code": 4, "message": e})),
     };
     match (transport, q.get("sid")) {
-        ("polling", None) => {
-            let handle = open(&state, who, &["websocket"]);
-            poll(&handle).await
-        }
-        ("polling", Some(sid)) => match state.sockets.get(sid) {
+        ("polling", None) => match open(&state, &req, who, &["websocket"]) {
+            Ok(handle) => poll(&handle).await,
+            Err(refused) => too_many(refused),
+        },
+        ("polling", Some(sid)) => match session(&state, &req, sid, who.as_ref()) {
             Some(h) if !h.upgraded.load(Ordering::Relaxed) => poll(&h).await,
             _ => error(1, "Session ID unknown"),
         },
         ("websocket", sid) => {
             let existing = match sid {
-                Some(sid) => match state.sockets.get(sid) {
+                Some(sid) => match session(&state, &req, sid, who.as_ref()) {
                     Some(h) => Some(h),
                     None => return error(1, "Session ID unknown"),
                 },
@@ -237,7 +223,10 @@ async fn get(state: web::Data<CompatState>, req: HttpRequest, body: web::Payload
                 .max_continuation_size(MAX_PAYLOAD);
             let (handle, probing) = match existing {
                 Some(h) => (h, true),
-                None => (open(&state, who, &[]), false),
+                None => match open(&state, &req, who, &[]) {
+                    Ok(h) => (h, false),
+                    Err(refused) => return too_many(refused),
+                },
             };
             actix_web::rt::spawn(websocket(handle, session, stream, probing));
             response
@@ -280,7 +269,11 @@ async fn post(state: web::Data<CompatState>, req: HttpRequest, body: String) -> 
     if let Err(res) = check_version(&q) {
         return *res;
     }
-    let Some(handle) = q.get("sid").and_then(|sid| state.sockets.get(sid)) else {
+    let who = match identity(&state, &req, &q) {
+        Ok(who) => who,
+        Err(e) => return HttpResponse::Unauthorized().json(json!({"code": 4, "message": e})),
+    };
+    let Some(handle) = q.get("sid").and_then(|sid| session(&state, &req, sid, who.as_ref())) else {
         return error(1, "Session ID unknown");
     };
     if body.len() > MAX_PAYLOAD {

@@ -25,19 +25,37 @@ pub struct Route {
     pub kind: &'static EntityKind,
     /// `entityType` in its socket events.
     pub entity_type: &'static str,
-    /// For the two switcher resources: the `kind` they hold.
-    pub switcher: Option<&'static str>,
+    /// A resource that holds part of a type (the two switcher resources by `kind`, the
+    /// computers by `category`): the field and the value it sets on create and lists by.
+    pub pin: Option<(&'static str, &'static str)>,
 }
 
 const fn r(segment: &'static str, kind: &'static EntityKind, entity_type: &'static str) -> Route {
-    Route { segment, kind, entity_type, switcher: None }
+    Route { segment, kind, entity_type, pin: None }
+}
+
+impl Route {
+    /// Whether an entity (our JSON) belongs to this resource.
+    pub fn holds(&self, entity: &Value) -> bool {
+        self.pin.is_none_or(|(field, value)| entity.get(field).and_then(Value::as_str) == Some(value))
+    }
+
+    /// The same for a stored entity.
+    pub fn holds_entity(&self, entity: &prodsync_domain::Entity) -> bool {
+        self.pin.is_none_or(|(field, value)| entity.value(field).and_then(Value::as_str) == Some(value))
+    }
 }
 
 pub static ROUTES: &[Route] = &[
     r("cameras", &CAMERA, "camera"),
     r("ccus", &CCU, "ccu"),
     r("sources", &catalog::SOURCE, "source"),
-    r("computers", &catalog::SOURCE, "source"),
+    Route {
+        segment: "computers",
+        kind: &catalog::SOURCE,
+        entity_type: "source",
+        pin: Some(("category", "COMPUTER")),
+    },
     r("source-outputs", &catalog::SOURCE_OUTPUT, "sourceOutput"),
     r("sends", &catalog::SEND, "send"),
     r("media-servers", &catalog::MEDIA_SERVER, "mediaServer"),
@@ -50,13 +68,13 @@ pub static ROUTES: &[Route] = &[
         segment: "vision-switchers",
         kind: &catalog::SWITCHER,
         entity_type: "visionSwitcher",
-        switcher: Some("vision"),
+        pin: Some(("kind", "vision")),
     },
     Route {
         segment: "cam-switchers",
         kind: &catalog::SWITCHER,
         entity_type: "camSwitcher",
-        switcher: Some("camera"),
+        pin: Some(("kind", "camera")),
     },
     r("led-screens", &catalog::LED_SCREEN, "ledScreen"),
     r("projection-screens", &catalog::PROJECTION_SCREEN, "projectionScreen"),
@@ -73,11 +91,7 @@ pub fn route(segment: &str) -> Option<&'static Route> {
 
 /// The `entityType` an event about this entity carries (switchers by their kind).
 pub fn entity_type(kind: &EntityKind, entity: &Value) -> Option<&'static str> {
-    ROUTES
-        .iter()
-        .filter(|r| r.kind == kind)
-        .find(|r| r.switcher.is_none() || entity.get("kind").and_then(Value::as_str) == r.switcher)
-        .map(|r| r.entity_type)
+    ROUTES.iter().filter(|r| r.kind == kind).find(|r| r.holds(entity)).map(|r| r.entity_type)
 }
 
 /// Fields the original names after the UUID they hold.

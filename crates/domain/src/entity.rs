@@ -1,6 +1,7 @@
 //! One stored entity: its typed fields plus the sync columns, and its two JSON forms
 //! (camelCase on the wire, snake_case columns in PostgreSQL).
 
+use crate::ErrorCode;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -140,7 +141,7 @@ impl Entity {
 /// stable code.
 fn unreadable_json(fields: &[&str]) -> Value {
     let error = |f: &&str| {
-        serde_json::json!({"field": f, "code": "unreadable_value",
+        serde_json::json!({"field": f, "code": ErrorCode::UnreadableValue,
             "message": format!("the stored value of {f} cannot be read; it reads as null until written again")})
     };
     Value::Array(fields.iter().map(error).collect())

@@ -5,6 +5,7 @@
 //! An item's I/O is modelled as the original app models it: either `direct` (lists of
 //! ports on the device) or `card-based` (slots holding cards, each with its own ports).
 
+use crate::ErrorCode;
 use serde_json::Value;
 
 use crate::error::{FieldError, ValidationError};
@@ -84,7 +85,7 @@ pub fn validate(fields: &[(usize, Value)]) -> Result<(), ValidationError> {
             };
             (!ok).then(|| FieldError {
                 field: name.into(),
-                code: "invalid_type",
+                code: ErrorCode::InvalidType,
                 message: format!("{name} must be {shape}"),
             })
         })

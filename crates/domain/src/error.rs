@@ -4,14 +4,13 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::merge::Conflict;
+use crate::ErrorCode;
 
 /// One problem with one field of a request body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
-    /// Stable: unknown_field, invalid_type, out_of_range, too_long, invalid_value,
-    /// missing_field, invalid_body.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -23,7 +22,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    pub fn single(field: &str, code: &'static str, message: String) -> Self {
+    pub fn single(field: &str, code: ErrorCode, message: String) -> Self {
         ValidationError { errors: vec![FieldError { field: field.into(), code, message }] }
     }
 }

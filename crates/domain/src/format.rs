@@ -1,6 +1,7 @@
 //! The global library of video formats ("1920 x 1080 @ 59.94"), which device ports point
 //! at. Seeded with the broadcast and display formats crews use; users may add their own.
 
+use crate::ErrorCode;
 use serde_json::Value;
 
 use crate::error::{FieldError, ValidationError};
@@ -46,7 +47,7 @@ pub fn validate(fields: &[(usize, Value)]) -> Result<(), ValidationError> {
             };
             (!ok).then(|| FieldError {
                 field: name.into(),
-                code: "out_of_range",
+                code: ErrorCode::OutOfRange,
                 message: match name {
                     "frameRate" => format!("frameRate must be above 0 and at most {MAX_RATE}"),
                     _ => format!("{name} must be between 1 and {MAX_PIXELS}"),

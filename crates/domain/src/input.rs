@@ -1,6 +1,7 @@
 //! Turns a client's JSON body into a validated create or update command. Nothing here
 //! touches storage: a body is accepted or rejected on its own.
 
+use crate::ErrorCode;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -86,7 +87,7 @@ fn parse_body(kind: &'static EntityKind, body: &Value) -> Result<Parsed, Validat
     let Value::Object(map) = body else {
         return Err(ValidationError::single(
             "",
-            "invalid_body",
+            ErrorCode::InvalidBody,
             format!("the body must be a JSON object with the fields of a {}", kind.name),
         ));
     };
@@ -121,7 +122,7 @@ fn parse_key(kind: &'static EntityKind, key: &str, raw: &Value, p: &mut Parsed) 
             Some("overwrite") => p.on_conflict = OnConflict::Overwrite,
             _ => p.errors.push(FieldError {
                 field: key.into(),
-                code: "invalid_value",
+                code: ErrorCode::InvalidValue,
                 message: "onConflict must be \"reject\" or \"overwrite\"".into(),
             }),
         },
@@ -144,7 +145,7 @@ fn uuid_field(key: &str, raw: &Value, errors: &mut Vec<FieldError>) -> Option<Uu
         _ => {
             errors.push(FieldError {
                 field: key.into(),
-                code: "invalid_uuid",
+                code: ErrorCode::InvalidUuid,
                 message: format!("{key} must be a UUID, got {raw}"),
             });
             None
@@ -163,34 +164,44 @@ fn finish(errors: Vec<FieldError>) -> Result<(), ValidationError> {
 fn missing(field: &str) -> FieldError {
     FieldError {
         field: field.into(),
-        code: "missing_field",
+        code: ErrorCode::MissingField,
         message: format!("{field} is required and may not be null"),
     }
 }
 
 fn type_error(field: &str, expected: &str) -> FieldError {
-    FieldError { field: field.into(), code: "invalid_type", message: format!("{field} must be {expected}") }
+    FieldError {
+        field: field.into(),
+        code: ErrorCode::InvalidType,
+        message: format!("{field} must be {expected}"),
+    }
 }
 
 fn value_error(kind: &EntityKind, i: usize, problem: ValueProblem) -> FieldError {
     let def = &kind.fields[i];
     let (code, message) = match problem {
-        ValueProblem::WrongType => ("invalid_type", format!("{} must be {}", def.name, def.ty.describe())),
-        ValueProblem::TooLong => {
-            ("too_long", format!("{} is longer than {} characters", def.name, crate::field::MAX_TEXT_CHARS))
+        ValueProblem::WrongType => {
+            (ErrorCode::InvalidType, format!("{} must be {}", def.name, def.ty.describe()))
         }
-        ValueProblem::OutOfRange if def.ty == FieldType::Json => {
-            ("out_of_range", format!("{} holds a number beyond ±{:e}", def.name, crate::json::MAX_NUMBER))
-        }
+        ValueProblem::TooLong => (
+            ErrorCode::TooLong,
+            format!("{} is longer than {} characters", def.name, crate::field::MAX_TEXT_CHARS),
+        ),
+        ValueProblem::OutOfRange if def.ty == FieldType::Json => (
+            ErrorCode::OutOfRange,
+            format!("{} holds a number beyond ±{:e}", def.name, crate::json::MAX_NUMBER),
+        ),
         ValueProblem::OutOfRange => {
-            ("out_of_range", format!("{} is out of range for {}", def.name, def.ty.describe()))
+            (ErrorCode::OutOfRange, format!("{} is out of range for {}", def.name, def.ty.describe()))
         }
-        ValueProblem::NotAllowed => ("invalid_value", format!("{} must be {}", def.name, def.ty.describe())),
+        ValueProblem::NotAllowed => {
+            (ErrorCode::InvalidValue, format!("{} must be {}", def.name, def.ty.describe()))
+        }
         ValueProblem::NulCharacter => {
-            ("invalid_value", format!("{} may not contain the NUL character (\\u0000)", def.name))
+            (ErrorCode::InvalidValue, format!("{} may not contain the NUL character (\\u0000)", def.name))
         }
         ValueProblem::TooDeep => (
-            "too_deep",
+            ErrorCode::TooDeep,
             format!("{} nests arrays and objects deeper than {} levels", def.name, crate::json::MAX_DEPTH),
         ),
     };
@@ -202,7 +213,7 @@ fn unknown_field(kind: &EntityKind, key: &str) -> FieldError {
         kind.field(&camel_case(key)).map(|f| format!("; did you mean {}?", f.name)).unwrap_or_default();
     FieldError {
         field: key.into(),
-        code: "unknown_field",
+        code: ErrorCode::UnknownField,
         message: format!("{key} is not a field of {}{hint}", kind.name),
     }
 }
@@ -214,7 +225,7 @@ mod tests {
     use serde_json::json;
 
     fn codes(e: ValidationError) -> Vec<(String, &'static str)> {
-        e.errors.into_iter().map(|e| (e.field, e.code)).collect()
+        e.errors.into_iter().map(|e| (e.field, e.code.as_str())).collect()
     }
 
     #[test]

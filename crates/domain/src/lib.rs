@@ -5,6 +5,7 @@ pub mod access;
 pub mod activity;
 pub mod catalog;
 pub mod change;
+pub mod code;
 pub mod command;
 pub mod data_model;
 pub mod entity;
@@ -27,6 +28,7 @@ pub mod settings;
 pub mod undo;
 
 pub use change::{Action, Change, ChangeEvent, EventPayload};
+pub use code::ErrorCode;
 pub use entity::Entity;
 pub use error::{FieldError, SyncError, ValidationError};
 pub use input::{parse_create, parse_update, CreateInput, OnConflict, Patch, UpdateInput};

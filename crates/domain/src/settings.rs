@@ -2,6 +2,7 @@
 //! (connector types, source types, frame rates, resolution presets) and free key/value
 //! settings. A change is computed here as "the whole new list", so storage only writes it.
 
+use crate::ErrorCode;
 use serde_json::Value;
 
 use crate::error::{SyncError, ValidationError};
@@ -156,19 +157,23 @@ impl LookupChange {
 pub fn parse_value(lookup: Lookup, raw: &Value) -> Result<String, ValidationError> {
     let field = lookup.value_field();
     let bad = |code, message: String| ValidationError::single(field, code, message);
-    let s = raw.as_str().ok_or_else(|| bad("invalid_type", format!("{field} must be a string")))?.trim();
+    let s =
+        raw.as_str().ok_or_else(|| bad(ErrorCode::InvalidType, format!("{field} must be a string")))?.trim();
     if s.is_empty() {
-        return Err(bad("missing_field", format!("{field} must not be empty")));
+        return Err(bad(ErrorCode::MissingField, format!("{field} must not be empty")));
     }
     if s.chars().count() > MAX_VALUE_CHARS {
-        return Err(bad("too_long", format!("{field} is longer than {MAX_VALUE_CHARS} characters")));
+        return Err(bad(ErrorCode::TooLong, format!("{field} is longer than {MAX_VALUE_CHARS} characters")));
     }
     // A value is addressed by its text in a URL path (DELETE /api/settings/<list>/<value>).
     if s.chars().any(|c| c.is_control() || c == '/') {
-        return Err(bad("invalid_value", format!("{field} must not contain control characters or '/'")));
+        return Err(bad(
+            ErrorCode::InvalidValue,
+            format!("{field} must not contain control characters or '/'"),
+        ));
     }
     if lookup == Lookup::FrameRates && !s.parse::<f64>().is_ok_and(|r| r > 0.0 && r <= 1000.0) {
-        return Err(bad("invalid_value", format!("{field} must be a frame rate such as \"59.94\"")));
+        return Err(bad(ErrorCode::InvalidValue, format!("{field} must be a frame rate such as \"59.94\"")));
     }
     Ok(s.to_owned())
 }
@@ -183,7 +188,7 @@ pub fn apply(lookup: Lookup, current: &[String], change: &LookupChange) -> Resul
         }
         LookupChange::Add(_) if current.len() >= MAX_VALUES => Err(ValidationError::single(
             field,
-            "too_many",
+            ErrorCode::TooMany,
             format!("{} holds at most {MAX_VALUES} values", lookup.path()),
         )
         .into()),
@@ -200,7 +205,7 @@ pub fn apply(lookup: Lookup, current: &[String], change: &LookupChange) -> Resul
             if a != b {
                 return Err(ValidationError::single(
                     "values",
-                    "invalid_value",
+                    ErrorCode::InvalidValue,
                     format!("a reorder must list each current value of {} exactly once", lookup.path()),
                 )
                 .into());
@@ -220,7 +225,7 @@ pub fn check_key(key: &str) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::single(
             "key",
-            "invalid_value",
+            ErrorCode::InvalidValue,
             "a setting key is 1 to 100 of A-Z a-z 0-9 . _ -".into(),
         ))
     }
@@ -229,16 +234,18 @@ pub fn check_key(key: &str) -> Result<(), ValidationError> {
 /// A key/value setting's value: any JSON PostgreSQL can hold, up to 64 KiB.
 pub fn check_value(value: &Value) -> Result<(), ValidationError> {
     if value.is_null() {
-        return Err(ValidationError::single("value", "missing_field", "value is required".into()));
+        return Err(ValidationError::single("value", ErrorCode::MissingField, "value is required".into()));
     }
     if let Err(problem) = crate::json::check(value) {
         let (code, message) = match problem {
-            JsonProblem::NulCharacter => ("invalid_value", "value must not contain U+0000".to_owned()),
+            JsonProblem::NulCharacter => {
+                (ErrorCode::InvalidValue, "value must not contain U+0000".to_owned())
+            }
             JsonProblem::NumberOutOfRange => {
-                ("out_of_range", format!("value holds a number beyond ±{:e}", crate::json::MAX_NUMBER))
+                (ErrorCode::OutOfRange, format!("value holds a number beyond ±{:e}", crate::json::MAX_NUMBER))
             }
             JsonProblem::TooDeep => {
-                ("too_deep", format!("value nests deeper than {} levels", crate::json::MAX_DEPTH))
+                (ErrorCode::TooDeep, format!("value nests deeper than {} levels", crate::json::MAX_DEPTH))
             }
         };
         return Err(ValidationError::single("value", code, message));
@@ -246,7 +253,7 @@ pub fn check_value(value: &Value) -> Result<(), ValidationError> {
     if value.to_string().len() > MAX_SETTING_BYTES {
         return Err(ValidationError::single(
             "value",
-            "too_long",
+            ErrorCode::TooLong,
             format!("value is larger than {MAX_SETTING_BYTES} bytes of JSON"),
         ));
     }
@@ -299,7 +306,7 @@ mod tests {
             (Lookup::FrameRates, json!("-25"), Err("invalid_value")),
         ];
         for (lookup, raw, expected) in table {
-            let got = parse_value(lookup, &raw).map_err(|e| e.errors[0].code);
+            let got = parse_value(lookup, &raw).map_err(|e| e.errors[0].code.as_str());
             assert_eq!(got, expected, "{raw}");
         }
     }

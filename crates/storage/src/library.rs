@@ -154,7 +154,7 @@ fn duplicate_model(e: DieselError, entity: &Entity) -> DbError {
             let f = |n| entity.value(n).and_then(Value::as_str).unwrap_or_default().to_owned();
             DbError::Domain(SyncError::Invalid(prodsync_domain::ValidationError::single(
                 "model",
-                "duplicate_model",
+                prodsync_domain::ErrorCode::DuplicateModel,
                 format!("{} {} is already in the library", f("manufacturer"), f("model")),
             )))
         }

@@ -5,6 +5,7 @@ use prodsync_domain::access::{is_valid_user_text, Operation};
 use prodsync_domain::activity::ActivityQuery;
 use prodsync_domain::catalog;
 use prodsync_domain::member::MEMBER;
+use prodsync_domain::ErrorCode;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -28,7 +29,7 @@ pub struct Query {
 }
 
 fn bad(field: &str, message: String) -> ApiError {
-    ApiError::bad_request("invalid_query", message).with_details(json!({"field": field}))
+    ApiError::bad_request(ErrorCode::InvalidQuery, message).with_details(json!({"field": field}))
 }
 
 fn parse(q: &Query) -> Result<ActivityQuery, ApiError> {

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::Operation;
 use prodsync_domain::command::{Atomicity, Command, Outcome, StoredResponse, MAX_BATCH};
+use prodsync_domain::ErrorCode;
 use prodsync_domain::{catalog, parse_create, parse_update, SyncError, ValidationError};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use crate::request::parse_id;
 use crate::routes::entities::{any, unexpected};
 use crate::state::AppState;
 
-fn invalid(field: String, code: &'static str, message: String) -> SyncError {
+fn invalid(field: String, code: ErrorCode, message: String) -> SyncError {
     SyncError::Invalid(ValidationError::single(&field, code, message))
 }
 
@@ -24,18 +25,21 @@ fn command(production: Uuid, index: usize, op: &Value) -> Result<Command, SyncEr
     let at = |key: &str| format!("operations[{index}].{key}");
     let text = |key: &str| op.get(key).and_then(Value::as_str);
     let kind = text("entity").and_then(catalog::by_path).ok_or_else(|| {
-        invalid(at("entity"), "invalid_value", "entity must be an entity path such as cameras".into())
+        invalid(at("entity"), ErrorCode::InvalidValue, "entity must be an entity path such as cameras".into())
     })?;
     let id = match op.get("id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(
-            Uuid::parse_str(s).map_err(|_| invalid(at("id"), "invalid_uuid", "id must be a UUID".into()))?,
+            Uuid::parse_str(s)
+                .map_err(|_| invalid(at("id"), ErrorCode::InvalidUuid, "id must be a UUID".into()))?,
         ),
-        Some(_) => return Err(invalid(at("id"), "invalid_uuid", "id must be a UUID".into())),
+        Some(_) => return Err(invalid(at("id"), ErrorCode::InvalidUuid, "id must be a UUID".into())),
     };
     let body = op.get("body").cloned().unwrap_or_else(|| json!({}));
     let need_id = || {
-        id.ok_or_else(|| invalid(at("id"), "missing_field", "update and delete need the entity's id".into()))
+        id.ok_or_else(|| {
+            invalid(at("id"), ErrorCode::MissingField, "update and delete need the entity's id".into())
+        })
     };
     match text("op") {
         Some("create") => {
@@ -47,25 +51,25 @@ fn command(production: Uuid, index: usize, op: &Value) -> Result<Command, SyncEr
             Ok(Command::Update { kind, production, id: need_id()?, input: parse_update(kind, &body)? })
         }
         Some("delete") => Ok(Command::Delete { kind, production, id: need_id()? }),
-        _ => Err(invalid(at("op"), "invalid_value", "op must be create, update or delete".into())),
+        _ => Err(invalid(at("op"), ErrorCode::InvalidValue, "op must be create, update or delete".into())),
     }
 }
 
-fn unprocessable(code: &'static str, field: &str, message: String) -> ApiError {
+fn unprocessable(code: ErrorCode, field: &str, message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_details(json!({"field": field}))
 }
 
 fn parse(production: Uuid, body: &Value) -> Result<(Vec<Result<Command, SyncError>>, Atomicity), ApiError> {
     let Some(ops) = body.get("operations").and_then(Value::as_array) else {
         return Err(unprocessable(
-            "invalid_body",
+            ErrorCode::InvalidBody,
             "operations",
             "the body is {\"operations\": [...], \"atomic\": true}".into(),
         ));
     };
     if ops.len() > MAX_BATCH {
         return Err(unprocessable(
-            "too_many_operations",
+            ErrorCode::TooManyOperations,
             "operations",
             format!("at most {MAX_BATCH} operations a batch"),
         ));
@@ -74,13 +78,21 @@ fn parse(production: Uuid, body: &Value) -> Result<(Vec<Result<Command, SyncErro
         None | Some(Value::Bool(true)) => Atomicity::All,
         Some(Value::Bool(false)) => Atomicity::Each,
         Some(_) => {
-            return Err(unprocessable("invalid_type", "atomic", "atomic must be true or false".into()))
+            return Err(unprocessable(
+                ErrorCode::InvalidType,
+                "atomic",
+                "atomic must be true or false".into(),
+            ))
         }
     };
     if let Some(extra) =
         body.as_object().and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "operations" | "atomic")))
     {
-        return Err(unprocessable("unknown_field", extra, format!("{extra} is not a field of a batch")));
+        return Err(unprocessable(
+            ErrorCode::UnknownField,
+            extra,
+            format!("{extra} is not a field of a batch"),
+        ));
     }
     Ok((ops.iter().enumerate().map(|(i, op)| command(production, i, op)).collect(), atomicity))
 }

@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use prodsync_domain::access::{list_scope, GlobalOperation, ListScope};
 use prodsync_domain::ports::{ProductionCursor, ProductionPage};
 use prodsync_domain::Entity;
+use prodsync_domain::ErrorCode;
 use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -38,7 +39,7 @@ fn decode(raw: &str) -> Result<ProductionCursor, ApiError> {
         Some(ProductionCursor { created_at, id: Uuid::parse_str(id).ok()? })
     };
     parse().ok_or_else(|| {
-        ApiError::bad_request("invalid_query", "cursor must be a value from X-Next-Cursor")
+        ApiError::bad_request(ErrorCode::InvalidQuery, "cursor must be a value from X-Next-Cursor")
             .with_details(json!({"field": "cursor"}))
     })
 }

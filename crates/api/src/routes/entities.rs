@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{GlobalOperation, Operation};
 use prodsync_domain::catalog::{self, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
+use prodsync_domain::ErrorCode;
 use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, OnConflict};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -20,8 +21,12 @@ type Json = web::Json<Value>;
 fn kind_for(path: &str) -> Result<&'static EntityKind, ApiError> {
     catalog::by_path(path).ok_or_else(|| {
         let known: Vec<&str> = PRODUCTION_ENTITIES.iter().map(|k| k.path).collect();
-        ApiError::new(StatusCode::NOT_FOUND, "unknown_entity_type", format!("{path:?} is not an entity type"))
-            .with_details(json!({"field": "entity", "known": known}))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownEntityType,
+            format!("{path:?} is not an entity type"),
+        )
+        .with_details(json!({"field": "entity", "known": known}))
     })
 }
 
@@ -182,7 +187,7 @@ pub(crate) fn unexpected(o: &Outcome) -> StoredResponse {
     tracing::error!(outcome = ?o, "a write's answer does not match its command");
     StoredResponse {
         status: 500,
-        body: json!({"error": "internal", "message": "internal error", "details": {}}),
+        body: json!({"error": ErrorCode::Internal, "message": "internal error", "details": {}}),
     }
 }
 

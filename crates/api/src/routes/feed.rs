@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use prodsync_domain::catalog::PRODUCTION_ENTITIES;
+use prodsync_domain::ErrorCode;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -52,7 +53,7 @@ pub(crate) fn number(
     match raw.parse::<i64>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("{name} must be an integer from {} to {}, got {raw:?}", range.start(), range.end()),
         )
         .with_details(json!({"field": name}))),

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::GlobalOperation;
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::equipment::{CATEGORIES, EQUIPMENT};
+use prodsync_domain::ErrorCode;
 use prodsync_domain::{parse_create, parse_update, Entity, EntityKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -32,12 +33,12 @@ pub async fn list(
     authorize_global(&caller, GlobalOperation::ReadLibrary)?;
     let kind = *kind.get_ref();
     if query.category.is_some() && kind != &EQUIPMENT {
-        return Err(ApiError::bad_request("invalid_query", format!("{} has no category", kind.path))
+        return Err(ApiError::bad_request(ErrorCode::InvalidQuery, format!("{} has no category", kind.path))
             .with_details(json!({"field": "category"})));
     }
     if let Some(c) = query.category.as_deref().filter(|c| !CATEGORIES.contains(c)) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("category must be one of {}, got {c:?}", CATEGORIES.join(", ")),
         )
         .with_details(json!({"field": "category"})));

@@ -5,6 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{is_valid_user_text, Operation, Role};
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
+use prodsync_domain::ErrorCode;
 use serde_json::{json, Value};
 
 use crate::access::{authorize, Caller};
@@ -27,8 +28,11 @@ fn user_id(raw: &str) -> Result<String, ApiError> {
     if is_valid_user_text(raw) {
         Ok(raw.to_owned())
     } else {
-        Err(ApiError::bad_request("invalid_path", "userId must be printable text of at most 200 characters")
-            .with_details(json!({"field": "userId"})))
+        Err(ApiError::bad_request(
+            ErrorCode::InvalidPath,
+            "userId must be printable text of at most 200 characters",
+        )
+        .with_details(json!({"field": "userId"})))
     }
 }
 
@@ -41,19 +45,19 @@ fn role(body: &Value) -> Result<Role, ApiError> {
         )
         .with_details(json!({"field": "role"}))
     };
-    let Some(obj) = body.as_object() else { return Err(bad("invalid_body")) };
+    let Some(obj) = body.as_object() else { return Err(bad(ErrorCode::InvalidBody)) };
     if let Some(extra) = obj.keys().find(|k| *k != "role") {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_field",
+            ErrorCode::UnknownField,
             format!("{extra} is not a field of a membership; send only role"),
         )
         .with_details(json!({"field": extra})));
     }
     match obj.get("role") {
-        None | Some(Value::Null) => Err(bad("missing_field")),
-        Some(Value::String(s)) => Role::parse(s).ok_or_else(|| bad("invalid_value")),
-        Some(_) => Err(bad("invalid_type")),
+        None | Some(Value::Null) => Err(bad(ErrorCode::MissingField)),
+        Some(Value::String(s)) => Role::parse(s).ok_or_else(|| bad(ErrorCode::InvalidValue)),
+        Some(_) => Err(bad(ErrorCode::InvalidType)),
     }
 }
 

@@ -14,6 +14,7 @@ mod undo;
 mod ws;
 
 use actix_web::{web, HttpResponse};
+use prodsync_domain::ErrorCode;
 
 use prodsync_domain::equipment::EQUIPMENT;
 use prodsync_domain::format::FORMAT;
@@ -121,7 +122,7 @@ async fn no_page() -> HttpResponse {
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
         actix_web::http::StatusCode::NOT_FOUND,
-        "not_found",
+        ErrorCode::NotFound,
         "no such route; the REST API is described at /api/docs (and docs/rest.md)",
     ))
 }

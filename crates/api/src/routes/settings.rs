@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::GlobalOperation;
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::settings::{check_key, check_value, parse_value, Lookup, LookupChange};
+use prodsync_domain::ErrorCode;
 use prodsync_domain::ValidationError;
 use serde_json::{json, Value};
 
@@ -35,7 +36,7 @@ pub fn scope() -> actix_web::Scope {
 fn key(raw: &str) -> Result<(), ApiError> {
     check_key(raw).map_err(|e| {
         let message = e.errors.first().map(|e| e.message.clone()).unwrap_or_default();
-        ApiError::bad_request("invalid_path", message).with_details(json!({"field": "key"}))
+        ApiError::bad_request(ErrorCode::InvalidPath, message).with_details(json!({"field": "key"}))
     })
 }
 
@@ -44,7 +45,7 @@ fn lookup(path: &str) -> Result<Lookup, ApiError> {
         let names: Vec<&str> = Lookup::ALL.iter().map(|l| l.path()).collect();
         ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
-            "not_found",
+            ErrorCode::NotFound,
             format!("no settings list {path:?}; the lists are {}", names.join(", ")),
         )
     })
@@ -124,7 +125,7 @@ async fn reorder(
     let order = order.ok_or_else(|| {
         ValidationError::single(
             "values",
-            "invalid_type",
+            ErrorCode::InvalidType,
             "values must be the list's values in their new order".into(),
         )
     })?;
@@ -173,7 +174,7 @@ async fn put_value(
         Some(_) => {
             return Err(ValidationError::single(
                 "category",
-                "invalid_value",
+                ErrorCode::InvalidValue,
                 "category must be a string of at most 100 characters".into(),
             )
             .into())

@@ -2,6 +2,7 @@
 //! Browsers cannot set headers on a WebSocket, so the token may come as `?access_token=`
 //! (and, on a trusted network, the user as `?userId=` / `?userName=`).
 
+use prodsync_domain::ErrorCode;
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -28,7 +29,7 @@ pub async fn ws(
         tracing::info!(origin = header("origin"), "/ws: refused a page of another origin");
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
-            "origin_not_allowed",
+            ErrorCode::OriginNotAllowed,
             "pages of this origin may not open a WebSocket here; add it to cors_origins",
         )
         .into());
