@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod proxy;
+pub mod sio;
 pub mod ws;
 
 use std::net::TcpListener;

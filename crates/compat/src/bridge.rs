@@ -516,11 +516,13 @@ impl Bridge {
             }
             ("joined-production-list", _) => self.settle(&Pending::List, json!({"ok": true})),
             // A member removed while connected: out of the room, and out of the relay.
+            // The original's client has no word for it; to it the show is gone.
             ("removed-from-production", Some(id)) => {
-                if self.joined.remove(&id).is_some() {
+                if let Some(pid) = self.joined.remove(&id) {
                     self.drop_room(id);
                     self.join_heads.remove(&id);
                     self.delivered.remove(&id);
+                    self.emit("production:deleted", json!({"productionId": pid}));
                 }
             }
             // A join the core refused (no such production, not a member): the original's

@@ -43,6 +43,19 @@ impl CompatError {
         CompatError::Original { status: 400, body }
     }
 
+    /// Whether this says the production does not exist (or is hidden from the caller).
+    pub fn is_missing_production(&self) -> bool {
+        matches!(self, CompatError::Problem(p) if p.code == ErrorCode::NotFound && p.details["kind"] == "production")
+    }
+
+    /// A create's answer for a production it cannot write in: the original's own.
+    pub fn for_create_in(self, production: &str) -> Self {
+        if self.is_missing_production() {
+            return CompatError::production_not_found(production);
+        }
+        self
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             CompatError::Problem(p) => p.status,

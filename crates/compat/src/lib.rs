@@ -8,6 +8,7 @@ mod bridge;
 mod engineio;
 mod error;
 mod ids;
+mod ports;
 mod registry;
 mod rest;
 mod server;

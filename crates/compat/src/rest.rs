@@ -21,11 +21,17 @@ use crate::ids::{new_production_id, production_original, production_uuid};
 use crate::shapes::{self, from_original, route, to_original, Labels, Route};
 use crate::CompatState;
 
-type Result<T> = std::result::Result<T, CompatError>;
+pub(crate) type Result<T> = std::result::Result<T, CompatError>;
 type State = web::Data<CompatState>;
+
+/// Whatever no route below matches: the original's own 404.
+async fn no_route() -> Result<HttpResponse> {
+    Err(CompatError::no_route())
+}
 
 pub fn scope() -> actix_web::Scope {
     web::scope("/compat/api")
+        .default_service(web::to(no_route))
         .route("/health", web::get().to(health))
         .route("/productions", web::get().to(list_productions))
         .route("/productions", web::post().to(create_production))
@@ -44,6 +50,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/settings/{list}/reorder", web::put().to(reorder_lookup))
         .route("/settings/{list}/restore-defaults", web::post().to(restore_lookup))
         .route("/settings/{list}/{value}", web::delete().to(remove_lookup))
+        .configure(crate::ports::routes)
         .route("/{segment}/production/{pid}", web::get().to(list_entities))
         .route("/{segment}", web::post().to(create_entity))
         .service(
@@ -56,7 +63,7 @@ pub fn scope() -> actix_web::Scope {
 
 /// Who calls: a token, or (on a trusted network) `X-User-Id`, or the `userId`/`userName`
 /// the original app puts in its bodies.
-fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Result<Identity> {
+pub(crate) fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Result<Identity> {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let bearer = header("authorization").and_then(prodsync_app::bearer);
     let from_body = |k: &str| {
@@ -72,12 +79,12 @@ fn caller(state: &CompatState, req: &HttpRequest, body: Option<&Value>) -> Resul
 }
 
 /// One command, run by the application layer (spawned, published, counted).
-async fn run(state: &CompatState, command: Command, who: &Identity) -> Result<Outcome> {
+pub(crate) async fn run(state: &CompatState, command: Command, who: &Identity) -> Result<Outcome> {
     Ok(state.app.execute(command, actor(who), None).await.now()?)
 }
 
 /// Several commands as one transaction (a source and its outputs), published after.
-async fn run_batch(
+pub(crate) async fn run_batch(
     state: &CompatState,
     commands: Vec<std::result::Result<Command, SyncError>>,
     who: &Identity,
@@ -87,16 +94,21 @@ async fn run_batch(
 
 /// The access check, as the original's pages can read it: a production the caller may
 /// not see is one that does not exist.
-async fn authorize(state: &CompatState, who: &Identity, production: Uuid, op: Operation) -> Result<()> {
+pub(crate) async fn authorize(
+    state: &CompatState,
+    who: &Identity,
+    production: Uuid,
+    op: Operation,
+) -> Result<()> {
     state.app.authorize(who, production, op).await?;
     Ok(())
 }
 
-fn segment(raw: &str) -> Result<&'static Route> {
+pub(crate) fn segment(raw: &str) -> Result<&'static Route> {
     route(raw).ok_or_else(CompatError::no_route)
 }
 
-fn parse_uuid(raw: &str, what: &str) -> Result<Uuid> {
+pub(crate) fn parse_uuid(raw: &str, what: &str) -> Result<Uuid> {
     Uuid::parse_str(raw).map_err(|_| CompatError::not_found(format!("{what} not found")))
 }
 
@@ -217,7 +229,7 @@ fn unexpected() -> CompatError {
 // ---- entities ---------------------------------------------------------------------
 
 /// Display ids of every entity the kind's references can point at, in one production.
-async fn labels(state: &CompatState, kind: &EntityKind, production: Uuid) -> Result<Labels> {
+pub(crate) async fn labels(state: &CompatState, kind: &EntityKind, production: Uuid) -> Result<Labels> {
     let mut labels = Labels::new();
     for (_, target) in kind.references() {
         let Some(target) = catalog::by_name(target) else { continue };
@@ -265,11 +277,14 @@ async fn list_entities(
     let production = production_uuid(&pid);
     // The original answers an unknown production with an empty list (its pages poll it);
     // one the caller may not see is the same to them.
-    match authorize(&state, &who, production, Operation::Read).await {
-        Err(CompatError::Problem(p)) if p.status == 404 => return Ok(HttpResponse::Ok().json(json!([]))),
+    let listed = match authorize(&state, &who, production, Operation::Read).await {
+        Ok(()) => state.entities.list(route.kind, Some(production)).await.map_err(CompatError::from),
+        Err(e) => Err(e),
+    };
+    let all = match listed {
+        Err(e) if e.is_missing_production() => return Ok(HttpResponse::Ok().json(json!([]))),
         other => other?,
-    }
-    let all = state.entities.list(route.kind, Some(production)).await?;
+    };
     let labels = labels(&state, route.kind, production).await?;
     let outputs = outputs_of(&state, route.kind, production).await?;
     let shown = all
@@ -363,10 +378,7 @@ async fn create_entity(
     let production = production_uuid(pid);
     // A production the server does not have (or the caller may not see): the original's
     // own answer, which its pages read to say the show is not synced.
-    authorize(&state, &who, production, Operation::Edit).await.map_err(|e| match e.status() {
-        404 => CompatError::production_not_found(pid),
-        _ => e,
-    })?;
+    authorize(&state, &who, production, Operation::Edit).await.map_err(|e| e.for_create_in(pid))?;
     let (mut ours, unresolved) = from_original(route.kind, &body);
     resolve(&state, production, &mut ours, unresolved).await?;
     if let Some((field, value)) = route.pin {
@@ -386,7 +398,7 @@ async fn create_entity(
     if route.kind == &SOURCE {
         commands.extend(output_creates(&body, id, production)?);
     }
-    run_batch(&state, commands, &who).await?;
+    run_batch(&state, commands, &who).await.map_err(|e| e.for_create_in(pid))?;
     let e = state.entities.get(route.kind, production, id).await?;
     Ok(HttpResponse::Created().json(shown(&state, route, &e, pid).await?))
 }

@@ -141,6 +141,11 @@ pub fn to_original(kind: &EntityKind, ours: &Value, production: &str, labels: &L
             }
         }
     }
+    if kind == &catalog::DEVICE_PORT {
+        if let Some(d) = o.get("direction").and_then(Value::as_str) {
+            out.insert("direction".into(), Value::from(d.to_uppercase()));
+        }
+    }
     if kind.is_production() {
         out.insert("name".into(), o.get("showName").cloned().unwrap_or(Value::Null));
         if let Some(s) = o.get("status").and_then(Value::as_str) {
@@ -220,6 +225,13 @@ pub fn from_original(kind: &'static EntityKind, body: &Value) -> (Value, Vec<Unr
                     out.insert(f.name.into(), v.clone());
                 }
             }
+        }
+    }
+    // The original's port directions are upper case (INPUT, OUTPUT).
+    if kind == &catalog::DEVICE_PORT {
+        if let Some(d) = out.get("direction").and_then(Value::as_str) {
+            let lower = Value::from(d.to_lowercase());
+            out.insert("direction".into(), lower);
         }
     }
     if kind.is_production() {
