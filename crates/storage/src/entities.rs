@@ -308,17 +308,18 @@ pub(crate) async fn update_tx(
         at,
     };
     // The row and its log entry in one round trip (pipelined): the row stays locked one
-    // round trip less. Should the update fail, the append fails after it in the same
-    // transaction, and the update's error is the one reported.
+    // round trip less. Should the update fail (a taken display id), the append fails after
+    // it with "transaction aborted"; both are awaited and the update's error is reported
+    // (`try_join!` returned whichever it saw first, which made that a 500 now and then).
     let mut shared: &AsyncPgConnection = conn;
     let update = stmt(&statements(kind).update)
         .bind::<Jsonb, _>(merged.entity.to_row())
         .bind::<SqlUuid, _>(id)
         .execute(&mut shared);
-    let (_, event) = futures_util::try_join!(
-        async { update.await.map_err(DbError::from) },
-        changelog::append(conn, change)
-    )?;
+    let (updated, appended) =
+        futures_util::join!(async { update.await.map_err(DbError::from) }, changelog::append(conn, change));
+    updated?;
+    let event = appended?;
     Ok(Updated { entity: merged.entity, changed_fields, conflicts: merged.conflicts, events: vec![event] })
 }
 
