@@ -232,5 +232,9 @@ async fn the_real_socket_io_client_connects_joins_and_hears_every_change() {
         .expect("node (20 or later) runs the Socket.IO tests");
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "socket.io-client tests failed:\n{report}");
-    assert!(report.contains("pass 5"), "{report}");
+    // The spec reporter's summary: `ℹ tests 5`, `ℹ pass 5`, `ℹ fail 0`, each on its own line.
+    let count = |what: &str| -> Option<u32> {
+        report.lines().find_map(|l| l.trim().strip_prefix("ℹ ")?.strip_prefix(what)?.trim().parse().ok())
+    };
+    assert_eq!((count("tests "), count("pass "), count("fail ")), (Some(5), Some(5), Some(0)), "{report}");
 }

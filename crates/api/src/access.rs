@@ -2,6 +2,7 @@
 //! a handler), and the access check every route makes: both the application layer's
 //! (`prodsync_app`), here only read from the request and answered as this API answers.
 
+use prodsync_domain::ProductionId;
 use std::future::{ready, Ready};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
@@ -70,7 +71,7 @@ pub async fn authorize(
     production: Uuid,
     op: Operation,
 ) -> Result<(), ApiError> {
-    state.app.authorize(&caller.0, production, op).await?;
+    state.app.authorize(&caller.0, ProductionId(production), op).await?;
     Ok(())
 }
 

@@ -7,8 +7,8 @@ use prodsync_domain::access::{
     Role, Verdict,
 };
 use prodsync_domain::ports::{Actor, ProductionCursor, ProductionPage};
+use prodsync_domain::ProductionId;
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::{App, Problem};
 
@@ -31,7 +31,7 @@ impl App {
     pub async fn authorize(
         &self,
         who: &Identity,
-        production: Uuid,
+        production: ProductionId,
         op: Operation,
     ) -> Result<Option<Role>, Problem> {
         let role = match &who.user_id {
@@ -40,7 +40,7 @@ impl App {
         };
         match decide(who, role, op) {
             Verdict::Allow => Ok(role),
-            Verdict::Hidden => Err(Problem::production_not_found(production)),
+            Verdict::Hidden => Err(Problem::production_not_found(production.uuid())),
             Verdict::Forbidden => Err(Problem::forbidden(format!(
                 "this needs the {} role in this production; yours is {}",
                 op.needs().as_str(),

@@ -3,13 +3,15 @@
 //! `/ws` client is promised (access checks, seq order, no gaps, presence, cut-off of a
 //! slow client) it gets from the core; here are only names and shapes.
 
+use prodsync_domain::{EntityId, ProductionId};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use prodsync_domain::access::Identity;
 use prodsync_domain::catalog::{self, PRODUCTION};
-use prodsync_domain::EntityKind;
+use prodsync_domain::change::EventName;
+use prodsync_domain::{Action, EntityKind};
 use prodsync_realtime::{attach, FromCore, ToCore, VirtualSocket};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -544,9 +546,9 @@ impl Bridge {
             e if e.starts_with("settings:") => self.emit(e, data.clone()),
             e if e.starts_with("production:") => self.on_production(e, data).await,
             e => {
-                let Some((kind, action)) = e.rsplit_once(':') else { return };
-                if let Some(kind) = catalog::by_name(kind) {
-                    self.on_entity(kind, action, data).await;
+                let Some(name) = EventName::parse(e) else { return };
+                if let Some(kind) = catalog::by_name(name.subject) {
+                    self.on_entity(kind, name.action, data).await;
                 }
             }
         }
@@ -607,7 +609,7 @@ impl Bridge {
         }
     }
 
-    async fn on_entity(&mut self, kind: &'static EntityKind, action: &str, data: &Value) {
+    async fn on_entity(&mut self, kind: &'static EntityKind, action: Action, data: &Value) {
         let Some(id) = data["productionId"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
         let Some(pid) = self.joined.get(&id).cloned() else { return };
         let seq = data["seq"].as_i64().unwrap_or(0);
@@ -619,30 +621,29 @@ impl Bridge {
         let uuid = entity["id"].clone();
         if let Some(e) = uuid.as_str().and_then(|s| Uuid::parse_str(s).ok()) {
             let display = entity["displayId"].as_str().map(str::to_owned);
-            if action == "deleted" {
+            if action == Action::Deleted {
                 self.known.remove(&e);
             } else {
                 self.known.insert(e, display);
             }
         }
         match action {
-            "created" | "updated" => {
+            Action::Created | Action::Updated => {
                 let labels = self.labels(kind, id, entity).await;
                 let mut payload = json!({"entityType": entity_type, "entity": to_original(kind, entity, &pid, &labels),
                     "userId": user, "userName": user_name});
-                if action == "updated" {
+                if action == Action::Updated {
                     let changed = data["changedFields"].as_array().cloned().unwrap_or_default();
                     payload["changes"] = shapes::changes(kind, &changed, &data["previous"], entity);
                 }
-                self.emit_seq(id, seq, &format!("entity:{action}"), payload);
+                self.emit_seq(id, seq, &format!("entity:{}", action.as_str()), payload);
             }
-            "deleted" => self.emit_seq(
+            Action::Deleted => self.emit_seq(
                 id,
                 seq,
                 "entity:deleted",
                 json!({"entityType": entity_type, "entityId": uuid, "userId": user, "userName": user_name}),
             ),
-            _ => {}
         }
     }
 
@@ -655,7 +656,10 @@ impl Bridge {
             };
             if !self.known.contains_key(&id) {
                 let Some(target) = catalog::by_name(target) else { continue };
-                let Ok(e) = self.state.entities.get(target, production, id).await else { continue };
+                let Ok(e) = self.state.entities.get(target, ProductionId(production), EntityId(id)).await
+                else {
+                    continue;
+                };
                 self.known.insert(id, e.value("displayId").and_then(Value::as_str).map(str::to_owned));
             }
             if let Some(Some(d)) = self.known.get(&id) {

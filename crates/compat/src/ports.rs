@@ -3,6 +3,7 @@
 //! fill and save their port panels: list a device's ports, replace them all at once
 //! (`/sync`), delete them all. Our ports are `device-port` entities; a sync is one batch.
 
+use prodsync_domain::{EntityId, ProductionId};
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -39,7 +40,7 @@ async fn production_of(
     op: Operation,
 ) -> Result<Option<Uuid>> {
     for kind in catalog::PRODUCTION_ENTITIES.iter().filter(|k| **k != &DEVICE_PORT && **k != &CABLE) {
-        match state.entities.find(kind, device).await {
+        match state.entities.find(kind, EntityId(device)).await {
             Ok(e) => {
                 return match authorize(state, who, e.production_id, op).await {
                     Ok(()) => Ok(Some(e.production_id)),
@@ -58,7 +59,7 @@ async fn production_of(
 async fn ports_of(state: &CompatState, production: Uuid, device: Uuid) -> Result<Vec<Entity>> {
     let mut ports: Vec<Entity> = state
         .entities
-        .list(&DEVICE_PORT, Some(production))
+        .list(&DEVICE_PORT, Some(ProductionId(production)))
         .await?
         .into_iter()
         .filter(|p| p.value("deviceId") == Some(&json!(device)))
@@ -131,7 +132,7 @@ async fn sync(
     authorize(&state, &who, production, Operation::Edit).await.map_err(|e| e.for_create_in(pid))?;
     state
         .entities
-        .get(&PRODUCTION, production, production)
+        .get(&PRODUCTION, ProductionId(production), EntityId(production))
         .await
         .map_err(|e| CompatError::from(e).for_create_in(pid))?;
     let existing = ports_of(&state, production, device).await?;

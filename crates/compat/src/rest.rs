@@ -3,6 +3,7 @@
 //! `POST /<type>` with `productionId` in the body. Plus productions, settings, the
 //! libraries and `/health`, in the original's shapes.
 
+use prodsync_domain::{EntityId, ProductionId};
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -100,7 +101,7 @@ pub(crate) async fn authorize(
     production: Uuid,
     op: Operation,
 ) -> Result<()> {
-    state.app.authorize(who, production, op).await?;
+    state.app.authorize(who, ProductionId(production), op).await?;
     Ok(())
 }
 
@@ -128,7 +129,7 @@ fn production_json(p: &Entity) -> Value {
 
 /// The original id of a production, for entities of it.
 pub(crate) async fn production_label(state: &CompatState, id: Uuid) -> String {
-    match state.entities.get(&PRODUCTION, id, id).await {
+    match state.entities.get(&PRODUCTION, ProductionId(id), EntityId(id)).await {
         Ok(p) => production_original(id, p.value("displayId").and_then(Value::as_str)),
         Err(_) => id.to_string(),
     }
@@ -183,7 +184,7 @@ async fn get_production(state: State, req: HttpRequest, path: web::Path<String>)
     authorize(&state, &who, id, Operation::Read).await?;
     let p = state
         .entities
-        .get(&PRODUCTION, id, id)
+        .get(&PRODUCTION, ProductionId(id), EntityId(id))
         .await
         .map_err(|_| CompatError::not_found("Production not found"))?;
     Ok(HttpResponse::Ok().json(production_json(&p)))
@@ -233,7 +234,7 @@ pub(crate) async fn labels(state: &CompatState, kind: &EntityKind, production: U
     let mut labels = Labels::new();
     for (_, target) in kind.references() {
         let Some(target) = catalog::by_name(target) else { continue };
-        for e in state.entities.list(target, Some(production)).await? {
+        for e in state.entities.list(target, Some(ProductionId(production))).await? {
             if let Some(d) = e.value("displayId").and_then(Value::as_str) {
                 labels.insert(e.id, d.to_owned());
             }
@@ -261,7 +262,7 @@ fn entity_json(route: &Route, e: &Entity, production: &str, labels: &Labels, out
 
 async fn outputs_of(state: &CompatState, kind: &EntityKind, production: Uuid) -> Result<Vec<Entity>> {
     if kind == &SOURCE {
-        return Ok(state.entities.list(&SOURCE_OUTPUT, Some(production)).await?);
+        return Ok(state.entities.list(&SOURCE_OUTPUT, Some(ProductionId(production))).await?);
     }
     Ok(Vec::new())
 }
@@ -278,7 +279,9 @@ async fn list_entities(
     // The original answers an unknown production with an empty list (its pages poll it);
     // one the caller may not see is the same to them.
     let listed = match authorize(&state, &who, production, Operation::Read).await {
-        Ok(()) => state.entities.list(route.kind, Some(production)).await.map_err(CompatError::from),
+        Ok(()) => {
+            state.entities.list(route.kind, Some(ProductionId(production))).await.map_err(CompatError::from)
+        }
         Err(e) => Err(e),
     };
     let all = match listed {
@@ -305,7 +308,7 @@ async fn locate(
 ) -> Result<(Entity, String)> {
     let missing = || CompatError::not_found(format!("{} not found", route.entity_type));
     let id = parse_uuid(raw, route.entity_type)?;
-    let e = state.entities.find(route.kind, id).await.map_err(|e| match e {
+    let e = state.entities.find(route.kind, EntityId(id)).await.map_err(|e| match e {
         SyncError::NotFound { .. } => missing(),
         other => other.into(),
     })?;
@@ -351,7 +354,7 @@ async fn resolve(
     for u in unresolved {
         let Some(target) = catalog::by_name(u.target) else { continue };
         if !cache.contains_key(u.target) {
-            cache.insert(u.target, state.entities.list(target, Some(production)).await?);
+            cache.insert(u.target, state.entities.list(target, Some(ProductionId(production))).await?);
         }
         let found = cache[u.target]
             .iter()
@@ -399,7 +402,7 @@ async fn create_entity(
         commands.extend(output_creates(&body, id, production)?);
     }
     run_batch(&state, commands, &who).await.map_err(|e| e.for_create_in(pid))?;
-    let e = state.entities.get(route.kind, production, id).await?;
+    let e = state.entities.get(route.kind, ProductionId(production), EntityId(id)).await?;
     Ok(HttpResponse::Created().json(shown(&state, route, &e, pid).await?))
 }
 
@@ -464,7 +467,7 @@ async fn update_entity(
         commands.extend(output_creates(&body, e.id, e.production_id)?);
     }
     run_batch(&state, commands, &who).await?;
-    let now = state.entities.get(route.kind, e.production_id, e.id).await?;
+    let now = state.entities.get(route.kind, ProductionId(e.production_id), EntityId(e.id)).await?;
     Ok(HttpResponse::Ok().json(shown(&state, route, &now, &production).await?))
 }
 

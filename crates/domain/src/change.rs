@@ -10,7 +10,7 @@ use crate::entity::Entity;
 use crate::field::format_timestamp;
 use crate::merge::FieldChange;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Created,
     Updated,
@@ -25,6 +25,69 @@ impl Action {
             Action::Deleted => "deleted",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        [Action::Created, Action::Updated, Action::Deleted].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// An event's name, `<subject>:<action>` on the wire (`camera:updated`, `member:deleted`):
+/// typed, so that "is this a delete" or "is this about a production" is a field, not a
+/// string match that a renamed type would silently break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventName {
+    /// An entity type's name (`catalog`), or `member`.
+    pub subject: &'static str,
+    pub action: Action,
+}
+
+impl EventName {
+    pub fn new(subject: &'static str, action: Action) -> EventName {
+        EventName { subject, action }
+    }
+
+    /// A name as the wire or the change log has it; `None` for a subject we do not know.
+    pub fn parse(s: &str) -> Option<EventName> {
+        let (subject, action) = s.split_once(':')?;
+        let subject = match subject {
+            crate::member::MEMBER => crate::member::MEMBER,
+            other => crate::catalog::by_name(other)?.name,
+        };
+        Some(EventName { subject, action: Action::parse(action)? })
+    }
+
+    pub fn is_member(&self) -> bool {
+        self.subject == crate::member::MEMBER
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.subject == crate::catalog::PRODUCTION.name
+    }
+}
+
+impl std::fmt::Display for EventName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.subject, self.action.as_str())
+    }
+}
+
+impl PartialEq<&str> for EventName {
+    fn eq(&self, other: &&str) -> bool {
+        other.split_once(':') == Some((self.subject, self.action.as_str()))
+    }
+}
+
+impl Serialize for EventName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<EventName, D::Error> {
+        let raw = std::borrow::Cow::<str>::deserialize(d)?;
+        EventName::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("unknown event {raw:?}")))
+    }
 }
 
 /// A write about to be committed, before it has its seq.
@@ -38,7 +101,7 @@ pub struct Change {
     /// The actor's display name, for the activity feed (not in the event).
     pub actor_name: Option<String>,
     /// `undo` or `redo` when the write is one.
-    pub cause: Option<&'static str>,
+    pub cause: Option<crate::ports::Cause>,
     /// The actor's undo step this change belongs to, if the write is undoable.
     pub step: Option<Uuid>,
     pub at: OffsetDateTime,
@@ -75,7 +138,7 @@ impl Change {
         let previous = self.previous();
         let e = &self.entity;
         ChangeEvent::new(
-            &e.kind.event_name(self.action),
+            EventName::new(e.kind.name, self.action),
             EventPayload {
                 data: e.to_json(),
                 user_id: self.actor,
@@ -85,7 +148,7 @@ impl Change {
                 version: e.version,
                 changed_fields,
                 previous,
-                cause: self.cause.map(str::to_owned),
+                cause: self.cause,
             },
         )
     }
@@ -107,7 +170,7 @@ pub struct EventPayload {
     pub previous: Option<Map<String, Value>>,
     /// `undo` or `redo` when the change is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
+    pub cause: Option<crate::ports::Cause>,
 }
 
 /// `previous` from a stored diff (`{"field": {"old", "new"}}`), for an update.
@@ -124,13 +187,13 @@ pub fn previous_from_diff(action: &str, diff: &Value) -> Option<Map<String, Valu
 /// `{"event": "camera:updated", "data": {...}}`, exactly as a WebSocket frame carries it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeEvent {
-    pub event: String,
+    pub event: EventName,
     pub data: EventPayload,
 }
 
 impl ChangeEvent {
-    pub fn new(event: &str, data: EventPayload) -> Self {
-        ChangeEvent { event: event.to_owned(), data }
+    pub fn new(event: EventName, data: EventPayload) -> Self {
+        ChangeEvent { event, data }
     }
 
     pub fn seq(&self) -> i64 {

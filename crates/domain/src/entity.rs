@@ -40,6 +40,16 @@ pub struct RowMismatch {
 }
 
 impl Entity {
+    /// Its id, typed for the ports.
+    pub fn entity_id(&self) -> crate::EntityId {
+        crate::EntityId(self.id)
+    }
+
+    /// Its production's id, typed for the ports.
+    pub fn production(&self) -> crate::ProductionId {
+        crate::ProductionId(self.production_id)
+    }
+
     pub fn value(&self, field: &str) -> Option<&Value> {
         self.kind.field_index(field).map(|i| &self.values[i])
     }

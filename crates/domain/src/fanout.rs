@@ -55,7 +55,7 @@ pub struct Notice {
 
 /// Whether the production list carries this event.
 pub fn for_list(e: &ChangeEvent) -> bool {
-    e.event.starts_with("production:") || e.event.starts_with("member:")
+    e.event.is_production() || e.event.is_member()
 }
 
 /// One notice per production the events touch.
@@ -114,7 +114,7 @@ mod tests {
 
     fn event(name: &str, production: Uuid, seq: i64, data: serde_json::Value) -> ChangeEvent {
         ChangeEvent::new(
-            name,
+            crate::change::EventName::parse(name).expect("a known event"),
             EventPayload {
                 data,
                 user_id: Some("ann".into()),
@@ -142,7 +142,7 @@ mod tests {
         assert_eq!(got.len(), 2);
         let na = got.iter().find(|n| n.production == a).unwrap();
         assert_eq!((na.seq, na.instance, na.at_ms), (9, me, 5));
-        assert_eq!(na.list.iter().map(|e| e.event.as_str()).collect::<Vec<_>>(), vec!["member:created"]);
+        assert_eq!(na.list.iter().map(|e| e.event.to_string()).collect::<Vec<_>>(), vec!["member:created"]);
         let nb = got.iter().find(|n| n.production == b).unwrap();
         assert!(nb.list.is_empty() && nb.list_from.is_none());
         assert!(notices(me, &[], 5).is_empty());

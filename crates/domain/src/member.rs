@@ -77,7 +77,7 @@ impl MemberChange {
 
     pub fn into_event(self, seq: i64) -> ChangeEvent {
         ChangeEvent::new(
-            &format!("{MEMBER}:{}", self.action.as_str()),
+            crate::change::EventName::new(MEMBER, self.action),
             EventPayload {
                 data: self.data(),
                 user_id: self.actor.clone(),
@@ -95,7 +95,7 @@ impl MemberChange {
 
 /// The user an event takes out of its production, if it is a member removal.
 pub fn removed_user(event: &ChangeEvent) -> Option<&str> {
-    let removal = event.event.strip_prefix(MEMBER).is_some_and(|rest| rest == ":deleted");
+    let removal = event.event.is_member() && event.event.action == Action::Deleted;
     if !removal {
         return None;
     }

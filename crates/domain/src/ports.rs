@@ -12,6 +12,7 @@ use crate::change::ChangeEvent;
 use crate::command::{Atomicity, Command, Outcome, Receipt};
 use crate::entity::Entity;
 use crate::error::SyncError;
+use crate::ids::{EntityId, ProductionId};
 use crate::input::{CreateInput, UpdateInput};
 use crate::kind::EntityKind;
 use crate::member::Member;
@@ -31,7 +32,9 @@ pub struct Actor {
     pub step: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a change was made when it is not a plain edit: `"undo"` or `"redo"` on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Cause {
     Undo,
     Redo,
@@ -43,6 +46,10 @@ impl Cause {
             Cause::Undo => "undo",
             Cause::Redo => "redo",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Cause> {
+        [Cause::Undo, Cause::Redo].into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -96,46 +103,56 @@ pub trait EntityStore: Send + Sync {
     async fn create(
         &self,
         kind: &'static EntityKind,
-        production: Option<Uuid>,
+        production: Option<ProductionId>,
         input: CreateInput,
         actor: Actor,
     ) -> Result<Written, SyncError>;
     async fn update(
         &self,
         kind: &'static EntityKind,
-        production: Uuid,
-        id: Uuid,
+        production: ProductionId,
+        id: EntityId,
         input: UpdateInput,
         actor: Actor,
     ) -> Result<Updated, SyncError>;
     async fn delete(
         &self,
         kind: &'static EntityKind,
-        production: Uuid,
-        id: Uuid,
+        production: ProductionId,
+        id: EntityId,
         actor: Actor,
     ) -> Result<Written, SyncError>;
-    async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError>;
+    async fn get(
+        &self,
+        kind: &'static EntityKind,
+        production: ProductionId,
+        id: EntityId,
+    ) -> Result<Entity, SyncError>;
 
     /// An entity by its id alone, whatever its production (for clients that address
     /// entities without their production, such as the original app's REST routes).
-    async fn find(&self, kind: &'static EntityKind, id: Uuid) -> Result<Entity, SyncError>;
+    async fn find(&self, kind: &'static EntityKind, id: EntityId) -> Result<Entity, SyncError>;
     /// `production` is `None` only when listing productions.
     async fn list(
         &self,
         kind: &'static EntityKind,
-        production: Option<Uuid>,
+        production: Option<ProductionId>,
     ) -> Result<Vec<Entity>, SyncError>;
 }
 
 /// The ordered change stream of each production.
 #[async_trait]
 pub trait ChangeFeed: Send + Sync {
-    async fn snapshot(&self, production: Uuid) -> Result<Snapshot, SyncError>;
+    async fn snapshot(&self, production: ProductionId) -> Result<Snapshot, SyncError>;
     /// Events with seq > `since`, at most `limit`; `ResyncRequired` when some were pruned.
-    async fn changes_since(&self, production: Uuid, since: i64, limit: i64) -> Result<ChangePage, SyncError>;
+    async fn changes_since(
+        &self,
+        production: ProductionId,
+        since: i64,
+        limit: i64,
+    ) -> Result<ChangePage, SyncError>;
     /// The production's latest seq; `NotFound` for an unknown production.
-    async fn head_seq(&self, production: Uuid) -> Result<i64, SyncError>;
+    async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError>;
 }
 
 /// Runs one write command in one transaction, keeping its idempotency receipt (when given)
@@ -164,7 +181,11 @@ pub trait CommandStore: Send + Sync {
 #[async_trait]
 pub trait ActivityLog: Send + Sync {
     /// Newest first; `NotFound` for an unknown production.
-    async fn activity(&self, production: Uuid, query: &ActivityQuery) -> Result<ActivityPage, SyncError>;
+    async fn activity(
+        &self,
+        production: ProductionId,
+        query: &ActivityQuery,
+    ) -> Result<ActivityPage, SyncError>;
 }
 
 /// Round-trip to the database, for `/health`.
@@ -207,8 +228,8 @@ pub struct ProductionPage {
 #[async_trait]
 pub trait MemberStore: Send + Sync {
     /// The user's role in the production; `None` when not a member or no such production.
-    async fn role(&self, production: Uuid, user: &str) -> Result<Option<Role>, SyncError>;
-    async fn members(&self, production: Uuid) -> Result<Vec<Member>, SyncError>;
+    async fn role(&self, production: ProductionId, user: &str) -> Result<Option<Role>, SyncError>;
+    async fn members(&self, production: ProductionId) -> Result<Vec<Member>, SyncError>;
     /// Every production the user is a member of.
     async fn memberships(&self, user: &str) -> Result<Vec<Uuid>, SyncError>;
     /// Productions `visible_to` is a member of (`None`: all), oldest first, after `after`.

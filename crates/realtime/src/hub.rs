@@ -1,5 +1,6 @@
 //! The registry of rooms, and the `ChangePublisher` the write path calls after commit.
 
+use prodsync_domain::ProductionId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -308,7 +309,7 @@ impl Hub {
             let hub = self.clone();
             let (production, to) = (notice.production, notice.seq);
             tokio::spawn(async move {
-                match hub.feed().changes_since(production, from - 1, to - from + 1).await {
+                match hub.feed().changes_since(ProductionId(production), from - 1, to - from + 1).await {
                     Ok(page) => {
                         let list: Vec<ChangeEvent> = page.events.into_iter().filter(for_list).collect();
                         hub.to_list(&list);
@@ -492,17 +493,13 @@ impl ChangePublisher for Hub {
 
 /// The production list carries changes of productions and of memberships.
 fn for_list(event: &ChangeEvent) -> bool {
-    event.event.starts_with("production:") || event.event.starts_with("member:")
+    event.event.is_production() || event.event.is_member()
 }
 
 fn list_delivery(event: &ChangeEvent, frame: ByteString) -> ListDelivery {
     let about = |key: &str| event.data.data.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
-    let is_member = event.event.starts_with("member:");
-    let action = match event.event.rsplit(':').next() {
-        Some("created") => Action::Created,
-        Some("deleted") => Action::Deleted,
-        _ => Action::Updated,
-    };
+    let is_member = event.event.is_member();
+    let action = event.event.action;
     ListDelivery {
         production_id: event.production_id(),
         frame,

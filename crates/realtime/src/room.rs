@@ -3,6 +3,7 @@
 use bytestring::ByteString;
 use prodsync_domain::member::removed_user;
 use prodsync_domain::presence::{Focus, PresentUser};
+use prodsync_domain::ProductionId;
 use prodsync_domain::{ChangeEvent, SyncError};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::oneshot;
@@ -200,7 +201,7 @@ impl Room {
     async fn catch_up(&mut self, hub: &Hub, target: Option<i64>) {
         let target = match target {
             Some(t) => t,
-            None => match hub.feed().head_seq(self.production_id).await {
+            None => match hub.feed().head_seq(ProductionId(self.production_id)).await {
                 Ok(head) => head,
                 Err(e) => {
                     tracing::warn!(production_id = %self.production_id, error = %e, "catch-up could not read the head");
@@ -212,7 +213,7 @@ impl Room {
             let from = self.order.head();
             let page = match hub
                 .feed()
-                .changes_since(self.production_id, from, (target - from).min(1000))
+                .changes_since(ProductionId(self.production_id), from, (target - from).min(1000))
                 .await
             {
                 Ok(page) => page,
@@ -246,7 +247,11 @@ impl Room {
     async fn fill_gap(&mut self, hub: &Hub) {
         let Some(gap) = self.order.gap() else { return };
         let missing = gap.end() - gap.start() + 1;
-        match hub.feed().changes_since(self.production_id, self.order.head(), missing.min(1000)).await {
+        match hub
+            .feed()
+            .changes_since(ProductionId(self.production_id), self.order.head(), missing.min(1000))
+            .await
+        {
             Ok(page) => {
                 tracing::info!(production_id = %self.production_id, from = gap.start(), to = gap.end(),
                     filled = page.events.len(), "filled a gap in the live stream from the change log");
@@ -268,7 +273,7 @@ impl Room {
 }
 
 pub(crate) async fn run(hub: Hub, production_id: Uuid, generation: u64, mut rx: UnboundedReceiver<RoomMsg>) {
-    let head = match hub.feed().head_seq(production_id).await {
+    let head = match hub.feed().head_seq(ProductionId(production_id)).await {
         Ok(head) => head,
         Err(e) => return refuse_joins(hub, production_id, generation, rx, e).await,
     };

@@ -1,6 +1,7 @@
 //! One WebSocket: reads client frames, writes what its rooms queue for it, replays missed
 //! events on join, pings, and closes itself when it is too slow or silent.
 
+use prodsync_domain::ProductionId;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -465,7 +466,9 @@ impl<L: Link> Conn<L> {
     /// committed before this answer is seen here, and one after it reaches the room.
     async fn may_join(&self, production_id: Uuid) -> Result<bool, SyncError> {
         let role = match &self.user {
-            Some(user) if needs_membership(&self.who) => self.hub.members().role(production_id, user).await?,
+            Some(user) if needs_membership(&self.who) => {
+                self.hub.members().role(ProductionId(production_id), user).await?
+            }
             _ => None,
         };
         Ok(decide(&self.who, role, Operation::Join) == Verdict::Allow)
@@ -491,7 +494,7 @@ impl<L: Link> Conn<L> {
             let page = match self
                 .hub
                 .feed()
-                .changes_since(production_id, cursor, REPLAY_PAGE.min(head - cursor))
+                .changes_since(ProductionId(production_id), cursor, REPLAY_PAGE.min(head - cursor))
                 .await
             {
                 Ok(page) => page,

@@ -10,6 +10,7 @@ use diesel_async::RunQueryDsl;
 use prodsync_domain::activity::{page, ActivityPage, ActivityQuery, LogEntry};
 use prodsync_domain::catalog::PRODUCTION;
 use prodsync_domain::ports::ActivityLog;
+use prodsync_domain::ProductionId;
 use prodsync_domain::SyncError;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -84,7 +85,8 @@ impl From<Row> for LogEntry {
 
 #[async_trait]
 impl ActivityLog for PgStore {
-    async fn activity(&self, production: Uuid, q: &ActivityQuery) -> Result<ActivityPage, SyncError> {
+    async fn activity(&self, production: ProductionId, q: &ActivityQuery) -> Result<ActivityPage, SyncError> {
+        let production = production.uuid();
         let filters = usize::from(q.entity_type.is_some())
             | usize::from(q.entity_id.is_some()) << 1
             | usize::from(q.user_id.is_some()) << 2;

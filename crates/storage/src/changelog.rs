@@ -6,11 +6,12 @@ use std::sync::LazyLock;
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use prodsync_domain::change::previous_from_diff;
+use prodsync_domain::change::{previous_from_diff, EventName};
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
 use prodsync_domain::member::{MemberChange, MEMBER};
 use prodsync_domain::merge::BaseValues;
+use prodsync_domain::ports::Cause;
 use prodsync_domain::{Change, ChangeEvent, EntityKind, EventPayload, SyncError};
 use serde_json::Value;
 use uuid::Uuid;
@@ -94,7 +95,7 @@ async fn append_event(
 ) -> Result<ChangeEvent, DbError> {
     let Entry { kind, id, at, user_name, diff, step } = entry;
     let production_id = event.production_id();
-    let action = event.event.rsplit(':').next().unwrap_or_default().to_owned();
+    let action = event.event.action.as_str();
     let p = &event.data;
     let row = stmt(&APPEND)
         .bind::<SqlUuid, _>(production_id)
@@ -108,7 +109,7 @@ async fn append_event(
         .bind::<Array<Text>, _>(&p.changed_fields)
         .bind::<Jsonb, _>(diff)
         .bind::<Jsonb, _>(&p.data)
-        .bind::<Nullable<Text>, _>(p.cause.as_deref())
+        .bind::<Nullable<Text>, _>(p.cause.map(Cause::as_str))
         .bind::<Nullable<Text>, _>(p.user_id.as_deref())
         .bind::<Nullable<SqlUuid>, _>(step)
         .bind::<Nullable<SqlUuid>, _>(step)
@@ -158,9 +159,14 @@ fn past_change(row: HistoryRow) -> PastChange {
     PastChange { version: row.entity_version, user: row.user_id, diff }
 }
 
-pub fn to_event(row: LogRow) -> ChangeEvent {
-    ChangeEvent::new(
-        &format!("{}:{}", row.entity_type, row.action),
+/// A log row as the event it was; a row naming a type this build does not know is a
+/// fault (a newer server's log read by an older one), not something to guess at.
+pub fn to_event(row: LogRow) -> Result<ChangeEvent, DbError> {
+    let Some(name) = EventName::parse(&format!("{}:{}", row.entity_type, row.action)) else {
+        return Err(DbError::internal(format!("change log row {} names an unknown event", row.seq)));
+    };
+    Ok(ChangeEvent::new(
+        name,
         EventPayload {
             data: row.data,
             user_id: row.user_id,
@@ -169,8 +175,8 @@ pub fn to_event(row: LogRow) -> ChangeEvent {
             seq: row.seq,
             version: row.entity_version,
             previous: previous_from_diff(&row.action, &row.diff),
-            cause: row.cause,
+            cause: row.cause.as_deref().and_then(Cause::parse),
             changed_fields: row.changed_fields,
         },
-    )
+    ))
 }

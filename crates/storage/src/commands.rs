@@ -19,7 +19,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::db_error::DbError;
-use crate::entities::{check_production, create_tx, delete_tx, now, update_tx};
+use crate::entities::{create_tx, delete_tx, now, update_tx};
 use crate::fanout::notify;
 use crate::library;
 use crate::members::{remove_tx, set_tx};
@@ -27,6 +27,7 @@ use crate::prepared::{stmt, Sql};
 use crate::settings;
 use crate::undo::undo_tx;
 use crate::PgStore;
+use prodsync_domain::rules::check_production;
 
 static TRY_LOCK: LazyLock<Sql> =
     LazyLock::new(|| Sql::new("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 7)) AS locked"));

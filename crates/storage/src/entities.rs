@@ -11,10 +11,12 @@ use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::merge::{needs_history, BaseValues};
-use prodsync_domain::ports::{Actor, Cause, CommandStore, EntityStore, Updated, Written};
+use prodsync_domain::ports::{Actor, CommandStore, EntityStore, Updated, Written};
+use prodsync_domain::rules::{on_target_deleted, OnTargetDeleted};
 use prodsync_domain::{
     apply_update, new_entity, Action, Change, CreateInput, Entity, EntityKind, Patch, SyncError, UpdateInput,
 };
+use prodsync_domain::{EntityId, ProductionId};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -64,10 +66,11 @@ impl EntityStore for PgStore {
     async fn create(
         &self,
         kind: &'static EntityKind,
-        production: Option<Uuid>,
+        production: Option<ProductionId>,
         input: CreateInput,
         actor: Actor,
     ) -> Result<Written, SyncError> {
+        let production = production.map(ProductionId::uuid);
         match CommandStore::execute(self, Command::Create { kind, production, input }, actor, None).await? {
             Outcome::Written(w) => Ok(w),
             other => Err(mismatch(&other)),
@@ -77,11 +80,12 @@ impl EntityStore for PgStore {
     async fn update(
         &self,
         kind: &'static EntityKind,
-        production: Uuid,
-        id: Uuid,
+        production: ProductionId,
+        id: EntityId,
         input: UpdateInput,
         actor: Actor,
     ) -> Result<Updated, SyncError> {
+        let (production, id) = (production.uuid(), id.uuid());
         match CommandStore::execute(self, Command::Update { kind, production, id, input }, actor, None)
             .await?
         {
@@ -93,17 +97,24 @@ impl EntityStore for PgStore {
     async fn delete(
         &self,
         kind: &'static EntityKind,
-        production: Uuid,
-        id: Uuid,
+        production: ProductionId,
+        id: EntityId,
         actor: Actor,
     ) -> Result<Written, SyncError> {
+        let (production, id) = (production.uuid(), id.uuid());
         match CommandStore::execute(self, Command::Delete { kind, production, id }, actor, None).await? {
             Outcome::Written(w) => Ok(w),
             other => Err(mismatch(&other)),
         }
     }
 
-    async fn get(&self, kind: &'static EntityKind, production: Uuid, id: Uuid) -> Result<Entity, SyncError> {
+    async fn get(
+        &self,
+        kind: &'static EntityKind,
+        production: ProductionId,
+        id: EntityId,
+    ) -> Result<Entity, SyncError> {
+        let (production, id) = (production.uuid(), id.uuid());
         let run = async {
             let mut conn = self.conn().await?;
             let row = stmt(&statements(kind).get)
@@ -120,7 +131,8 @@ impl EntityStore for PgStore {
         run.await.map_err(|e| e.into_sync(kind))
     }
 
-    async fn find(&self, kind: &'static EntityKind, id: Uuid) -> Result<Entity, SyncError> {
+    async fn find(&self, kind: &'static EntityKind, id: EntityId) -> Result<Entity, SyncError> {
+        let id = id.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             let row = stmt(&statements(kind).find)
@@ -139,8 +151,9 @@ impl EntityStore for PgStore {
     async fn list(
         &self,
         kind: &'static EntityKind,
-        production: Option<Uuid>,
+        production: Option<ProductionId>,
     ) -> Result<Vec<Entity>, SyncError> {
+        let production = production.map(ProductionId::uuid);
         let run = async {
             let mut conn = self.conn().await?;
             let row = stmt(&statements(kind).list)
@@ -174,15 +187,6 @@ fn backoff(attempt: usize) -> std::time::Duration {
 
 pub(crate) fn now() -> OffsetDateTime {
     truncate_to_micros(OffsetDateTime::now_utc())
-}
-
-pub(crate) fn check_production(kind: &EntityKind, path: Uuid, body: Option<Uuid>) -> Result<(), SyncError> {
-    match body {
-        Some(b) if kind.owned_by_production() && b != path => {
-            Err(SyncError::ProductionMismatch { path, body: b })
-        }
-        _ => Ok(()),
-    }
 }
 
 pub(crate) fn decode(kind: &'static EntityKind, row: &Value) -> Result<Entity, DbError> {
@@ -222,8 +226,8 @@ pub(crate) async fn create_tx(
     if inserted == 0 {
         return Err(SyncError::IdExists { kind: kind.name, id }.into());
     }
-    if let Some(user) = actor.id().filter(|_| kind.is_production()) {
-        crate::members::add_creator(conn, id, user, at).await?;
+    if let Some((user, role)) = prodsync_domain::rules::founding_member(kind, actor.id()) {
+        crate::members::add_member(conn, id, user, role, at).await?;
     }
     let change = Change {
         action: Action::Created,
@@ -231,7 +235,7 @@ pub(crate) async fn create_tx(
         changes,
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
-        cause: actor.cause.map(Cause::as_str),
+        cause: actor.cause,
         step: actor.step,
         at,
     };
@@ -303,7 +307,7 @@ pub(crate) async fn update_tx(
         changes: merged.changes,
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
-        cause: actor.cause.map(Cause::as_str),
+        cause: actor.cause,
         step: actor.step,
         at,
     };
@@ -378,7 +382,7 @@ fn deleted(entity: Entity, actor: &Actor, at: OffsetDateTime) -> Change {
         changes: vec![],
         actor: actor.id.clone(),
         actor_name: actor.name.clone(),
-        cause: actor.cause.map(Cause::as_str),
+        cause: actor.cause,
         step: actor.step,
         at,
     }
@@ -408,11 +412,12 @@ fn dependents<'a>(
     Box::pin(async move {
         let mut steps = Vec::new();
         for r in lock_referrers(conn, kind, production, id).await? {
-            if r.kind.fields[r.field].is_required() {
-                steps.extend(dependents(conn, r.kind, production, r.id).await?);
-                steps.push(Step::Delete(r));
-            } else {
-                steps.push(Step::Clear(r));
+            match on_target_deleted(&r.kind.fields[r.field]) {
+                OnTargetDeleted::DeleteReferrer => {
+                    steps.extend(dependents(conn, r.kind, production, r.id).await?);
+                    steps.push(Step::Delete(r));
+                }
+                OnTargetDeleted::ClearReference => steps.push(Step::Clear(r)),
             }
         }
         Ok(steps)

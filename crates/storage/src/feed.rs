@@ -20,6 +20,7 @@ use crate::prepared::{stmt, Sql};
 use crate::rows::{HeadRow, KindRow, LogRow};
 use crate::sql::SNAPSHOT;
 use crate::PgStore;
+use prodsync_domain::ProductionId;
 
 static HEAD: LazyLock<Sql> =
     LazyLock::new(|| Sql::new("SELECT seq, log_floor FROM productions WHERE id = $1"));
@@ -36,7 +37,8 @@ pub(crate) async fn head(conn: &mut AsyncPgConnection, production: Uuid) -> Resu
 
 #[async_trait]
 impl ChangeFeed for PgStore {
-    async fn snapshot(&self, production: Uuid) -> Result<Snapshot, SyncError> {
+    async fn snapshot(&self, production: ProductionId) -> Result<Snapshot, SyncError> {
+        let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             let rows: Vec<KindRow> = stmt(&SNAPSHOT).bind::<SqlUuid, _>(production).load(&mut conn).await?;
@@ -58,7 +60,13 @@ impl ChangeFeed for PgStore {
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
 
-    async fn changes_since(&self, production: Uuid, since: i64, limit: i64) -> Result<ChangePage, SyncError> {
+    async fn changes_since(
+        &self,
+        production: ProductionId,
+        since: i64,
+        limit: i64,
+    ) -> Result<ChangePage, SyncError> {
+        let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             let head = head(&mut conn, production).await?;
@@ -77,13 +85,14 @@ impl ChangeFeed for PgStore {
                 return Err(resync.into());
             }
             let has_more = rows.len() as i64 > limit;
-            let events = rows.into_iter().take(limit as usize).map(to_event).collect();
+            let events = rows.into_iter().take(limit as usize).map(to_event).collect::<Result<_, _>>()?;
             Ok(ChangePage { events, head_seq: head.seq, has_more })
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
 
-    async fn head_seq(&self, production: Uuid) -> Result<i64, SyncError> {
+    async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError> {
+        let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             Ok(head(&mut conn, production).await?.seq)

@@ -16,6 +16,7 @@ use prodsync_domain::catalog::PRODUCTION;
 use prodsync_domain::field::truncate_to_micros;
 use prodsync_domain::member::{Member, MemberChange, MemberWrite};
 use prodsync_domain::ports::{Actor, MemberStore, ProductionCursor, ProductionPage};
+use prodsync_domain::ProductionId;
 use prodsync_domain::{Action, SyncError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -112,15 +113,16 @@ impl MemberRow {
     }
 }
 
-/// Makes the creator of a production its owner, inside the create's transaction. No event:
-/// `production:created` already names the creator.
-pub(crate) async fn add_creator(
+/// Adds a production's founding member (`domain::rules::founding_member`) inside the
+/// create's transaction. No event: `production:created` already names the creator.
+pub(crate) async fn add_member(
     conn: &mut AsyncPgConnection,
     production: Uuid,
     user: &str,
+    role: Role,
     at: OffsetDateTime,
 ) -> Result<(), DbError> {
-    upsert(conn, production, user, Uuid::new_v4(), Role::CREATOR, Some(user), at, 1).await
+    upsert(conn, production, user, Uuid::new_v4(), role, Some(user), at, 1).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -249,7 +251,8 @@ fn origin() -> ProductionCursor {
 
 #[async_trait]
 impl MemberStore for PgStore {
-    async fn role(&self, production: Uuid, user: &str) -> Result<Option<Role>, SyncError> {
+    async fn role(&self, production: ProductionId, user: &str) -> Result<Option<Role>, SyncError> {
+        let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             let row: Option<RoleRow> = stmt(&ROLE)
@@ -263,7 +266,8 @@ impl MemberStore for PgStore {
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
 
-    async fn members(&self, production: Uuid) -> Result<Vec<Member>, SyncError> {
+    async fn members(&self, production: ProductionId) -> Result<Vec<Member>, SyncError> {
+        let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
             crate::feed::head(&mut conn, production).await?;

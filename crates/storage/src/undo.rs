@@ -11,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog;
 use prodsync_domain::command::{Outcome, Undone};
 use prodsync_domain::ports::{Actor, Cause};
+use prodsync_domain::rules::Pick;
 use prodsync_domain::undo::{invert, Inverse, Logged};
 use prodsync_domain::{Action, ChangeEvent, SyncError};
 use serde_json::Value;
@@ -125,7 +126,11 @@ pub(crate) async fn undo_tx(
 ) -> Result<Outcome, DbError> {
     let nothing = if redo { SyncError::NothingToRedo } else { SyncError::NothingToUndo };
     let Some(user) = actor.id() else { return Err(nothing.into()) };
-    let pick = if redo { &LATEST_UNDONE } else { &LATEST_DONE };
+    let pick = match prodsync_domain::rules::pick(redo) {
+        Pick { undone: false, newest: true } => &LATEST_DONE,
+        Pick { undone: true, newest: false } => &LATEST_UNDONE,
+        other => return Err(DbError::internal(format!("no statement picks {other:?}"))),
+    };
     let step: Option<Step> =
         stmt(pick).bind::<SqlUuid, _>(production).bind::<Text, _>(user).get_result(conn).await.optional()?;
     let Some(step) = step else { return Err(nothing.into()) };

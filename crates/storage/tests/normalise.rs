@@ -7,6 +7,7 @@ use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::field::FieldType;
 use prodsync_domain::ports::{Actor, EntityStore};
 use prodsync_domain::{parse_create, parse_update, CreateInput, EntityKind, SyncError};
+use prodsync_domain::{EntityId, ProductionId};
 use prodsync_storage::test_db::TestDatabase;
 use prodsync_storage::{connect, PgStore, PoolSettings};
 use proptest::prelude::*;
@@ -104,10 +105,10 @@ async fn create(
     kind: &'static EntityKind,
     production: Uuid,
     input: CreateInput,
-) -> Result<(Uuid, Uuid), SyncError> {
-    let scope = if kind.is_production() { None } else { Some(production) };
+) -> Result<(ProductionId, EntityId), SyncError> {
+    let scope = if kind.is_production() { None } else { Some(ProductionId(production)) };
     let e = store.create(kind, scope, input, Actor::user("prop")).await?.entity;
-    Ok((e.production_id, e.id))
+    Ok((e.production(), e.entity_id()))
 }
 
 /// The required fields with plain values: unique text, a target made earlier for a
@@ -158,7 +159,7 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
         let body = plain_required(kind, &targets, &counter);
         let (_, id) =
             rt.block_on(create(&store, kind, production, parse_create(kind, &body).unwrap())).unwrap();
-        targets.insert(kind.name, id);
+        targets.insert(kind.name, id.uuid());
     }
     let config = ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |((k, fields) in body())| {

@@ -1,5 +1,6 @@
 //! The PostgreSQL adapter against a real database, one fresh database per test.
 
+use prodsync_domain::{EntityId, ProductionId};
 use std::time::Duration;
 
 use diesel::sql_types::Text;
@@ -25,9 +26,9 @@ async fn store(db: &TestDatabase) -> PgStore {
     PgStore::new(pool)
 }
 
-async fn production(s: &PgStore) -> Uuid {
+async fn production(s: &PgStore) -> ProductionId {
     let input = parse_create(&PRODUCTION, &json!({"showName": "Gala", "client": "ACME"})).unwrap();
-    s.create(&PRODUCTION, None, input, Actor::user("ann")).await.unwrap().entity.id
+    s.create(&PRODUCTION, None, input, Actor::user("ann")).await.unwrap().entity.production()
 }
 
 #[derive(QueryableByName)]
@@ -109,7 +110,7 @@ async fn writes_get_gapless_seqs_and_noops_get_none() {
         .await
         .unwrap();
     assert_eq!(cam.events[0].seq(), 2);
-    let id = cam.entity.id;
+    let id = cam.entity.entity_id();
     let u = s
         .update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "x"})).unwrap(), Actor::default())
         .await
@@ -143,7 +144,7 @@ async fn a_stale_echo_is_detected_from_the_change_log() {
         .await
         .unwrap();
     let stale = cam.entity.to_json();
-    let id = cam.entity.id;
+    let id = cam.entity.entity_id();
     s.update(&CAMERA, p, id, parse_update(&CAMERA, &json!({"note": "b"})).unwrap(), Actor::user("ann"))
         .await
         .unwrap();
@@ -168,15 +169,15 @@ async fn references_stay_inside_a_production_and_deleting_the_target_clears_them
     let s = store(&db).await;
     let (p, q) = (production(&s).await, production(&s).await);
     let ccu = |name: &str| parse_create(&CCU, &json!({ "name": name })).unwrap();
-    let ccu_p = s.create(&CCU, Some(p), ccu("CCU 1"), Actor::default()).await.unwrap().entity.id;
-    let ccu_q = s.create(&CCU, Some(q), ccu("CCU Q"), Actor::default()).await.unwrap().entity.id;
+    let ccu_p = s.create(&CCU, Some(p), ccu("CCU 1"), Actor::default()).await.unwrap().entity.entity_id();
+    let ccu_q = s.create(&CCU, Some(q), ccu("CCU Q"), Actor::default()).await.unwrap().entity.entity_id();
     let foreign = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_q.to_string()})).unwrap();
     let err = s.create(&CAMERA, Some(p), foreign, Actor::default()).await.unwrap_err();
     assert!(matches!(err, SyncError::InvalidReference { field: "ccuId", .. }), "{err:?}");
     let own = parse_create(&CAMERA, &json!({"name": "Cam", "ccuId": ccu_p.to_string()})).unwrap();
-    let cam = s.create(&CAMERA, Some(p), own, Actor::default()).await.unwrap().entity.id;
+    let cam = s.create(&CAMERA, Some(p), own, Actor::default()).await.unwrap().entity.entity_id();
     let deleted = s.delete(&CCU, p, ccu_p, Actor::user("ann")).await.unwrap();
-    let names: Vec<&str> = deleted.events.iter().map(|e| e.event.as_str()).collect();
+    let names: Vec<String> = deleted.events.iter().map(|e| e.event.to_string()).collect();
     assert_eq!(names, vec!["camera:updated", "ccu:deleted"]);
     assert_eq!(s.get(&CAMERA, p, cam).await.unwrap().value("ccuId"), Some(&Value::Null));
 }
@@ -188,16 +189,19 @@ async fn unknown_production_and_entity_are_told_apart() {
     let p = production(&s).await;
     let nobody = Uuid::new_v4();
     assert!(matches!(
-        s.get(&CAMERA, nobody, nobody).await,
+        s.get(&CAMERA, ProductionId(nobody), EntityId(nobody)).await,
         Err(SyncError::NotFound { kind: "production", .. })
     ));
-    assert!(matches!(s.get(&CAMERA, p, nobody).await, Err(SyncError::NotFound { kind: "camera", .. })));
     assert!(matches!(
-        s.list(&CAMERA, Some(nobody)).await,
+        s.get(&CAMERA, p, EntityId(nobody)).await,
+        Err(SyncError::NotFound { kind: "camera", .. })
+    ));
+    assert!(matches!(
+        s.list(&CAMERA, Some(ProductionId(nobody))).await,
         Err(SyncError::NotFound { kind: "production", .. })
     ));
     let create = parse_create(&CAMERA, &json!({"name": "Cam"})).unwrap();
-    let err = s.create(&CAMERA, Some(nobody), create, Actor::default()).await.unwrap_err();
+    let err = s.create(&CAMERA, Some(ProductionId(nobody)), create, Actor::default()).await.unwrap_err();
     assert!(matches!(err, SyncError::NotFound { kind: "production", id } if id == nobody), "{err:?}");
 }
 
@@ -237,12 +241,22 @@ async fn history_is_read_for_the_entity_type_not_just_the_id() {
     let ccu = parse_create(&CCU, &with_id(json!({"name": "CCU", "note": "x"}))).unwrap();
     s.create(&CCU, Some(p), ccu, Actor::default()).await.unwrap();
     let update = |kind, body: Value| parse_update(kind, &body).unwrap();
-    s.update(&CCU, p, shared, update(&CCU, json!({"note": "y"})), Actor::default()).await.unwrap(); // ccu v2
-    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"model": "HDC"})), Actor::default()).await.unwrap(); // camera v2
-    s.update(&CAMERA, p, shared, update(&CAMERA, json!({"note": "z"})), Actor::user("ann")).await.unwrap(); // v3
-                                                                                                            // Bob saw the camera at version 1 (note "a") and sets note to "x": a real edit.
+    s.update(&CCU, p, EntityId(shared), update(&CCU, json!({"note": "y"})), Actor::default()).await.unwrap(); // ccu v2
+    s.update(&CAMERA, p, EntityId(shared), update(&CAMERA, json!({"model": "HDC"})), Actor::default())
+        .await
+        .unwrap(); // camera v2
+    s.update(&CAMERA, p, EntityId(shared), update(&CAMERA, json!({"note": "z"})), Actor::user("ann"))
+        .await
+        .unwrap(); // v3
+                   // Bob saw the camera at version 1 (note "a") and sets note to "x": a real edit.
     let r = s
-        .update(&CAMERA, p, shared, update(&CAMERA, json!({"version": 1, "note": "x"})), Actor::default())
+        .update(
+            &CAMERA,
+            p,
+            EntityId(shared),
+            update(&CAMERA, json!({"version": 1, "note": "x"})),
+            Actor::default(),
+        )
         .await
         .unwrap();
     assert_eq!(r.entity.value("note"), Some(&json!("x")), "bob's edit was taken for a stale echo");

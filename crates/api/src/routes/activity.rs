@@ -6,6 +6,7 @@ use prodsync_domain::activity::ActivityQuery;
 use prodsync_domain::catalog;
 use prodsync_domain::member::MEMBER;
 use prodsync_domain::ErrorCode;
+use prodsync_domain::ProductionId;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -72,5 +73,5 @@ pub async fn activity(
     let pid = parse_id("productionId", &path)?;
     let query = parse(&query)?;
     authorize(&state, &caller, pid, Operation::Read).await?;
-    Ok(HttpResponse::Ok().json(state.activity.activity(pid, &query).await?))
+    Ok(HttpResponse::Ok().json(state.activity.activity(ProductionId(pid), &query).await?))
 }

@@ -8,6 +8,7 @@ use prodsync_domain::catalog::{self, PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::ErrorCode;
 use prodsync_domain::{parse_create, parse_update, Entity, EntityKind, OnConflict};
+use prodsync_domain::{EntityId, ProductionId};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -51,7 +52,8 @@ pub async fn get_production(
 ) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
     authorize(&state, &caller, pid, Operation::Read).await?;
-    Ok(HttpResponse::Ok().json(state.entities.get(&PRODUCTION, pid, pid).await?.to_json()))
+    Ok(HttpResponse::Ok()
+        .json(state.entities.get(&PRODUCTION, ProductionId(pid), EntityId(pid)).await?.to_json()))
 }
 
 pub async fn update_production(
@@ -96,7 +98,7 @@ pub async fn list(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (pid, kind) = scoped(&state, &caller, &path.0, &path.1, Operation::Read).await?;
-    Ok(list_json(&state.entities.list(kind, Some(pid)).await?))
+    Ok(list_json(&state.entities.list(kind, Some(ProductionId(pid))).await?))
 }
 
 pub async fn create(
@@ -117,7 +119,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_id("id", &path.2)?;
     let (pid, kind) = scoped(&state, &caller, &path.0, &path.1, Operation::Read).await?;
-    Ok(HttpResponse::Ok().json(state.entities.get(kind, pid, id).await?.to_json()))
+    Ok(HttpResponse::Ok().json(state.entities.get(kind, ProductionId(pid), EntityId(id)).await?.to_json()))
 }
 
 pub async fn update(
@@ -175,7 +177,11 @@ fn deleted(o: &Outcome) -> StoredResponse {
 /// The answer to any entity command, by what it did (for batches).
 pub(crate) fn any(o: &Outcome) -> StoredResponse {
     match o {
-        Outcome::Written(w) if w.events.last().is_some_and(|e| e.event.ends_with(":deleted")) => deleted(o),
+        Outcome::Written(w)
+            if w.events.last().is_some_and(|e| e.event.action == prodsync_domain::Action::Deleted) =>
+        {
+            deleted(o)
+        }
         Outcome::Written(_) => created(o),
         Outcome::Updated(_) => updated(o),
         other => unexpected(other),

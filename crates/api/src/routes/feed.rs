@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use prodsync_domain::catalog::PRODUCTION_ENTITIES;
 use prodsync_domain::ErrorCode;
+use prodsync_domain::ProductionId;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -22,7 +23,7 @@ pub async fn snapshot(
 ) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
     authorize(&state, &caller, pid, Operation::Read).await?;
-    let snap = state.feed.snapshot(pid).await?;
+    let snap = state.feed.snapshot(ProductionId(pid)).await?;
     let mut groups: Map<String, Value> =
         PRODUCTION_ENTITIES.iter().map(|k| (k.path.to_owned(), Value::Array(Vec::new()))).collect();
     for e in &snap.entities {
@@ -70,7 +71,7 @@ pub async fn changes(
     authorize(&state, &caller, pid, Operation::Read).await?;
     let since = number("since", query.since.as_deref(), 0, 0..=i64::MAX)?;
     let limit = number("limit", query.limit.as_deref(), DEFAULT_LIMIT, 1..=MAX_LIMIT)?;
-    let page = state.feed.changes_since(pid, since, limit).await?;
+    let page = state.feed.changes_since(ProductionId(pid), since, limit).await?;
     Ok(HttpResponse::Ok().json(json!({
         "productionId": pid,
         "since": since,

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{is_valid_user_text, Operation, Role};
 use prodsync_domain::command::{Command, Outcome, StoredResponse};
 use prodsync_domain::ErrorCode;
+use prodsync_domain::ProductionId;
 use serde_json::{json, Value};
 
 use crate::access::{authorize, Caller};
@@ -21,7 +22,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let pid = parse_id("productionId", &path)?;
     authorize(&state, &caller, pid, Operation::Read).await?;
-    Ok(HttpResponse::Ok().json(state.members.members(pid).await?))
+    Ok(HttpResponse::Ok().json(state.members.members(ProductionId(pid)).await?))
 }
 
 fn user_id(raw: &str) -> Result<String, ApiError> {

@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use prodsync_domain::access::Operation;
+use prodsync_domain::ProductionId;
 use prodsync_realtime::Hub;
 use serde_json::json;
 
@@ -19,6 +20,6 @@ pub async fn presence(
     let pid = parse_id("productionId", &path)?;
     authorize(&state, &caller, pid, Operation::Read).await?;
     // An administrator (or a trusted network) may name any id: it must still exist.
-    state.feed.head_seq(pid).await?;
+    state.feed.head_seq(ProductionId(pid)).await?;
     Ok(HttpResponse::Ok().json(json!({"productionId": pid, "users": hub.presence(pid).await})))
 }
