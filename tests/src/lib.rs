@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod proxy;
+pub mod show;
 pub mod sio;
 pub mod ws;
 

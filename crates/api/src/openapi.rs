@@ -205,6 +205,34 @@ fn schemas() -> Map<String, Value> {
                 "properties": {"field": {"type": "string"}, "changedBy": {"type": ["string", "null"]}, "entityId": {"type": "string"}}}}}}),
     );
     s.insert(
+        "ProductionFile".into(),
+        json!({"type": "object", "required": ["format", "version", "production"],
+            "description": "a production as a file (GET …/export): write bodies, ids included; references point inside the file",
+            "properties": {
+                "format": {"const": prodsync_domain::transfer::FORMAT},
+                "version": {"const": prodsync_domain::transfer::VERSION},
+                "exportedAt": {"type": "string", "format": "date-time"},
+                "production": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}},
+                "entities": {"type": "object", "description": "entity path (cameras, ccus…) to a list of bodies",
+                    "additionalProperties": array_of(json!({"type": "object", "required": ["id"],
+                        "properties": {"id": {"type": "string", "format": "uuid"}}}))},
+                "members": array_of(json!({"type": "object", "required": ["userId", "role"], "properties": {
+                    "userId": {"type": "string"}, "role": {"enum": ["viewer", "editor", "owner"]}}}))}}),
+    );
+    s.insert(
+        "Duplicate".into(),
+        json!({"type": "object", "additionalProperties": false, "properties": {
+            "showName": {"type": "string", "minLength": 1, "maxLength": 10000},
+            "include": {"type": "array", "items": {"enum": PRODUCTION_ENTITIES.iter().map(|k| k.path).collect::<Vec<_>>()},
+                "description": "entity paths to copy (all when absent)"},
+            "resetChecklist": {"type": "boolean", "description": "copy checklist items as not completed"}}}),
+    );
+    s.insert(
+        "Imported".into(),
+        json!({"type": "object", "required": ["production", "entities"], "properties": {
+            "production": schema_ref("Production"), "entities": {"type": "integer", "description": "entities and members written"}}}),
+    );
+    s.insert(
         "Batch".into(),
         json!({"type": "object", "required": ["operations"], "additionalProperties": false, "properties": {
             "atomic": {"type": "boolean", "description": "all or nothing (default true)"},
@@ -464,6 +492,22 @@ fn operations() -> Vec<(String, Vec<Op>)> {
         (
             format!("{p}/redo"),
             vec![op("post", "redo", "redo the caller's latest undone write (editor)", 200, schema_ref("UndoResult")).params(vec![pid()])],
+        ),
+        (
+            "/api/productions/import".to_owned(),
+            vec![op("post", "importProduction", "a new production from a file (new ids, or ?ids=keep: 409 when taken); the caller owns it", 201, schema_ref("Imported"))
+                .params(vec![query_param("ids", json!({"enum": ["new", "keep"]}), "new ids (default) or the file's")])
+                .body("ProductionFile".into())],
+        ),
+        (
+            format!("{p}/export"),
+            vec![op("get", "exportProduction", "the production, its entities and members as one file (owner)", 200, schema_ref("ProductionFile")).params(vec![pid()])],
+        ),
+        (
+            format!("{p}/duplicate"),
+            vec![op("post", "duplicateProduction", "a new production from this one: new ids, references remapped, one transaction (any member)", 201, schema_ref("Imported"))
+                .params(vec![pid()])
+                .body("Duplicate".into())],
         ),
         (
             format!("{p}/batch"),

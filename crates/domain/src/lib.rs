@@ -27,6 +27,7 @@ pub mod ports;
 pub mod presence;
 pub mod rules;
 pub mod settings;
+pub mod transfer;
 pub mod undo;
 
 pub use change::{Action, Change, ChangeEvent, EventPayload};

@@ -10,6 +10,7 @@ mod library;
 mod members;
 mod presence;
 mod settings;
+mod transfer;
 mod undo;
 mod ws;
 
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(settings::scope())
                 .route("/productions", web::get().to(directory::list_productions))
                 .route("/productions", web::post().to(entities::create_production))
+                .route("/productions/import", web::post().to(transfer::import))
                 // One scope per production: a request matches `{pid}` once, then the
                 // production's routes, static ones first (routing is a tenth of a write).
                 .service(
@@ -58,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route("/batch", web::post().to(batch::batch))
                         .route("/undo", web::post().to(undo::undo))
                         .route("/redo", web::post().to(undo::redo))
+                        .route("/export", web::get().to(transfer::export))
+                        .route("/duplicate", web::post().to(transfer::duplicate))
                         .service(
                             web::resource("/members/{userId}")
                                 .route(web::put().to(members::put))
