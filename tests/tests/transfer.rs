@@ -230,3 +230,58 @@ async fn export_needs_the_owner_and_import_makes_the_caller_owner() {
     assert_eq!(s.call("POST", &dup, &token("nick", false), Some(&json!({}))).await.0, StatusCode::NOT_FOUND);
     assert_eq!(s.call("POST", &dup, &token("ed", false), Some(&json!({}))).await.0, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn the_command_line_exports_and_imports_the_same_file() {
+    let s = TestServer::start().await;
+    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let pid = p["id"].as_str().unwrap();
+    let ccu = s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
+    s.create(pid, "cameras", json!({"displayId": "CAM 1", "name": "Cam", "ccuId": ccu["id"]})).await;
+    let dir = std::env::temp_dir().join(format!("prodsync-export-{pid}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gala.json");
+    // Run off the test's runtime, which also serves the test server.
+    let cli = |args: Vec<String>| {
+        let url = s.db.url.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new(prodsync_e2e::cluster::binary())
+                    .args(&args)
+                    .env("DATABASE_URL", url)
+                    .env("PRODSYNC_LOG_LEVEL", "warn")
+                    .output()
+                    .expect("prodsync runs")
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let run = |a: Vec<String>| async {
+        let out = cli(a).await;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    run(args(&["export", "--production", pid, "--out", file.to_str().unwrap()])).await;
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let (_, over_http) = s.get(&format!("/api/productions/{pid}/export")).await;
+    assert_eq!(exported["entities"], over_http["entities"], "the CLI and the API write the same file");
+
+    let said = run(args(&["import", "file", file.to_str().unwrap(), "--owner", "olga"])).await;
+    assert!(said.contains("2 entities"), "{said}");
+    let (_, list) = s.get("/api/productions").await;
+    let copy =
+        list.as_array().unwrap().iter().find(|p| p["id"] != json!(pid)).expect("the imported production");
+    let (_, snap) = s.get(&format!("/api/productions/{}/snapshot", copy["id"].as_str().unwrap())).await;
+    let cam = &snap["entities"]["cameras"][0];
+    assert_eq!(cam["ccuId"], snap["entities"]["ccus"][0]["id"], "the copy's camera points at the copy's CCU");
+    assert_eq!(cam["lastModifiedBy"], "olga");
+    // A second import with the same ids is refused whole.
+    let out = cli(args(&["import", "file", file.to_str().unwrap(), "--keep-ids"])).await;
+    assert!(!out.status.success());
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("nothing was written"), "{said}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,5 +1,6 @@
 //! `prodsync`: the real-time sync server for collaborative production planning.
 
+use prodsync_domain::transfer::Ids;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -26,6 +27,43 @@ enum Command {
     Migrate(Flags),
     /// Print an HS256 token signed with the configured jwt_secret, for local trials.
     Token(TokenArgs),
+    /// Write a production, its entities and members as one file (docs/moving-in.md).
+    Export(ExportArgs),
+    /// Create productions from elsewhere.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The production's id.
+    #[arg(long)]
+    production: uuid::Uuid,
+    /// Where to write the file (standard output when absent).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    flags: Flags,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A file made by `prodsync export` or GET /api/productions/:pid/export.
+    File(ImportFileArgs),
+}
+
+#[derive(Args)]
+struct ImportFileArgs {
+    /// The file.
+    path: PathBuf,
+    /// Keep the file's ids (a restore, a hand-over); refused if any is taken here.
+    #[arg(long)]
+    keep_ids: bool,
+    /// Who owns the new production and is named as the author of its changes.
+    #[arg(long, default_value = "import")]
+    owner: String,
+    #[command(flatten)]
+    flags: Flags,
 }
 
 #[derive(Args)]
@@ -102,6 +140,12 @@ async fn main() -> ExitCode {
             log_level: flags.log_level.clone(),
         },
         Command::Token(_) => Overrides::default(),
+        Command::Export(ExportArgs { flags, .. })
+        | Command::Import(ImportCommand::File(ImportFileArgs { flags, .. })) => Overrides {
+            database_url: flags.database_url.clone(),
+            log_level: flags.log_level.clone(),
+            ..Default::default()
+        },
     };
     let settings = match Settings::load(cli.config.as_deref(), &overrides) {
         Ok(s) => s,
@@ -118,6 +162,13 @@ async fn main() -> ExitCode {
         Command::Serve(_) => server::serve(settings).await,
         Command::Migrate(_) => server::migrate_with_retry(&settings, Duration::ZERO).await,
         Command::Token(_) => Ok(()),
+        Command::Export(args) => {
+            prodsync_api::files::export(&settings, args.production, args.out.as_deref()).await
+        }
+        Command::Import(ImportCommand::File(args)) => {
+            let ids = if args.keep_ids { Ids::Keep } else { Ids::New };
+            prodsync_api::files::import(&settings, &args.path, ids, &args.owner).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

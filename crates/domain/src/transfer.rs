@@ -80,6 +80,27 @@ pub struct Plan {
     pub members: Vec<(String, Role)>,
 }
 
+impl Plan {
+    /// The plan as one batch: the production (whose creator becomes its owner), its
+    /// entities, and the other members (`creator` is owner already).
+    pub fn into_commands(
+        self,
+        creator: Option<&str>,
+    ) -> Vec<Result<crate::command::Command, crate::SyncError>> {
+        use crate::command::Command;
+        let Plan { production_id, production, entities, members } = self;
+        let mut commands = Vec::with_capacity(entities.len() + members.len() + 1);
+        commands.push(Ok(Command::Create { kind: &PRODUCTION, production: None, input: production }));
+        for (kind, input) in entities {
+            commands.push(Ok(Command::Create { kind, production: Some(production_id), input }));
+        }
+        for (user, role) in members.into_iter().filter(|(u, _)| Some(u.as_str()) != creator) {
+            commands.push(Ok(Command::SetMember { production: production_id, user, role }));
+        }
+        commands
+    }
+}
+
 /// One entity of a file, located for error messages (`entities.cameras[3]`).
 struct Item {
     kind: &'static EntityKind,

@@ -7,7 +7,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use prodsync_domain::access::{GlobalOperation, Operation};
 use prodsync_domain::catalog;
-use prodsync_domain::command::{Atomicity, Command, Outcome, StoredResponse};
+use prodsync_domain::command::{Atomicity, Outcome, StoredResponse};
 use prodsync_domain::transfer::{self, Ids, Plan};
 use prodsync_domain::{ErrorCode, ProductionId, SyncError, ValidationError};
 use serde::Deserialize;
@@ -120,8 +120,7 @@ pub async fn duplicate(
     run(&state, &caller, &req, &body, plan).await
 }
 
-/// The plan as one atomic batch: the production (its creator its owner), its entities,
-/// the file's other members.
+/// The plan as one atomic batch, the caller its owner.
 async fn run(
     state: &AppState,
     caller: &Caller,
@@ -129,16 +128,7 @@ async fn run(
     body: &Value,
     plan: Plan,
 ) -> Result<HttpResponse, ApiError> {
-    let Plan { production_id, production, entities, members } = plan;
-    let mut commands = Vec::with_capacity(entities.len() + members.len() + 1);
-    commands.push(Ok(Command::Create { kind: &catalog::PRODUCTION, production: None, input: production }));
-    for (kind, input) in entities {
-        commands.push(Ok(Command::Create { kind, production: Some(production_id), input }));
-    }
-    let me = caller.0.user_id.as_deref();
-    for (user, role) in members.into_iter().filter(|(u, _)| Some(u.as_str()) != me) {
-        commands.push(Ok(Command::SetMember { production: production_id, user, role }));
-    }
+    let commands = plan.into_commands(caller.0.user_id.as_deref());
     state.run_batch(req, caller, body, commands, Atomicity::All, made).await
 }
 
