@@ -46,17 +46,22 @@ fn is_json(mime: mime::Mime) -> bool {
 
 /// JSON bodies: `application/json` only, at most `MAX_BODY_BYTES`, errors in the common shape.
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_BODY_BYTES)
-        .content_type_required(true)
-        .content_type(is_json)
-        .error_handler(|err, _req| {
+    json_config_up_to(MAX_BODY_BYTES)
+}
+
+/// A production file (`POST /api/productions/import`): a large show is several MiB.
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The same rules with another size limit.
+pub fn json_config_up_to(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(limit).content_type_required(true).content_type(is_json).error_handler(
+        move |err, _req| {
             let api = match &err {
                 JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                     ApiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         ErrorCode::PayloadTooLarge,
-                        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                        format!("the body is larger than {limit} bytes"),
                     )
                 }
                 JsonPayloadError::ContentType => ApiError::new(
@@ -74,7 +79,8 @@ pub fn json_config() -> web::JsonConfig {
                 }
             };
             api.into()
-        })
+        },
+    )
 }
 
 /// Query strings that do not parse (a repeated key, a wrong type) in the common error shape.

@@ -12,6 +12,7 @@ mod pgbench;
 mod presence;
 mod server;
 mod stats;
+mod transfer;
 mod writes;
 mod ws;
 
@@ -41,7 +42,7 @@ struct Cli {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "write,fanout,cluster,connections,catchup,activity,presence,batch"
+        default_value = "write,fanout,cluster,connections,catchup,activity,presence,batch,transfer"
     )]
     only: Vec<String>,
     /// Concurrent HTTP clients (and pgbench clients) for the write path.
@@ -80,6 +81,8 @@ struct Plan {
     activity_requests: usize,
     presence_users: Vec<usize>,
     presence_secs: u64,
+    /// Entities of the production exported, imported and duplicated.
+    transfer: usize,
 }
 
 impl Plan {
@@ -96,6 +99,7 @@ impl Plan {
                 activity_requests: 20,
                 presence_users: vec![50],
                 presence_secs: 2,
+                transfer: 200,
             }
         } else {
             Plan {
@@ -109,6 +113,7 @@ impl Plan {
                 activity_requests: 200,
                 presence_users: vec![100, 300, 1000],
                 presence_secs: 5,
+                transfer: 2000,
             }
         };
         if !cli.subscribers.is_empty() {
@@ -222,6 +227,10 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
         let targets = fixtures::create(&http, &server.base, 1, 8).await?;
         rows.push(batch::run(&server, &targets, 1000).await);
+    }
+    if wants("transfer") {
+        let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
+        rows.extend(transfer::run(&server, plan.transfer).await);
     }
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;

@@ -40,7 +40,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(settings::scope())
                 .route("/productions", web::get().to(directory::list_productions))
                 .route("/productions", web::post().to(entities::create_production))
-                .route("/productions/import", web::post().to(transfer::import))
+                .service(
+                    web::resource("/productions/import")
+                        .app_data(crate::request::json_config_up_to(crate::request::MAX_FILE_BYTES))
+                        .route(web::post().to(transfer::import)),
+                )
                 // One scope per production: a request matches `{pid}` once, then the
                 // production's routes, static ones first (routing is a tenth of a write).
                 .service(
