@@ -32,8 +32,19 @@ fn node(s: &TestServer, program: &str, args: &[&str]) -> String {
 #[tokio::test]
 async fn the_client_library_keeps_order_resumes_resyncs_and_replays_offline_writes_once() {
     let s = TestServer::start().await;
-    let report = node(&s, "npx", &["vitest", "run", "test/client.test.ts"]);
-    assert!(report.contains("7 passed"), "{report}");
+    let out = std::env::temp_dir().join(format!("prodsync-vitest-{}.json", std::process::id()));
+    let out_arg = format!("--outputFile={}", out.display());
+    let report = node(&s, "npx", &["vitest", "run", "test/client.test.ts", "--reporter=json", &out_arg]);
+    // vitest's own JSON report: counts as numbers, not matched in text.
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("vitest wrote its report")).expect("JSON");
+    let count = |k: &str| summary[k].as_u64();
+    assert_eq!(
+        (count("numTotalTests"), count("numPassedTests"), count("numFailedTests")),
+        (Some(7), Some(7), Some(0)),
+        "{report}"
+    );
+    std::fs::remove_file(out).ok();
 }
 
 #[tokio::test]

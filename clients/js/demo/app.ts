@@ -244,6 +244,13 @@ $("#undo").addEventListener("click", async () => {
 $("#redo").addEventListener("click", async () => {
   if (current && !(await current.redo())) notice("Nothing of yours to redo here.");
 });
+$("#duplicate").addEventListener("click", async () => {
+  if (!current) return;
+  const showName = `${$("#title").textContent || "Show"} (copy)`;
+  const made = (await client.ok("POST", `/api/productions/${current.id}/duplicate`, { showName, resetChecklist: true })).body;
+  await showProductions();
+  location.hash = `#/p/${made.production.id}`;
+});
 $("#notice").addEventListener("click", () => ($("#notice").hidden = true));
 
 function route() {

@@ -91,6 +91,19 @@ try {
   );
   await ann.locator("#activity li", { hasText: "undo" }).first().waitFor();
   step("Ann's undo reached Bob, and the activity feed shows it");
+
+  // Next year's show from this one: a new production with the same gear, new ids.
+  const title = await ann.locator("#title").textContent();
+  await ann.locator("#duplicate").click();
+  await ann.locator("#title", { hasText: `${title} (copy)` }).waitFor({ timeout: 5000 });
+  const copyId = new URL(ann.url()).hash.slice(4);
+  assert.notEqual(copyId, pid);
+  const copy = await api("GET", `/api/productions/${copyId}/snapshot`);
+  const original = await api("GET", `/api/productions/${pid}/snapshot`);
+  assert.equal(copy.entities.cameras.length, original.entities.cameras.length);
+  assert.ok(!copy.entities.cameras.some((c) => c.id === cam.id), "the copy has its own ids");
+  await ann.locator(`tr[data-id="${copy.entities.cameras[0].id}"]`).waitFor({ timeout: 5000 });
+  step("Duplicate made a copy of the show and opened it");
   console.log("browser test passed");
 } finally {
   await browser.close();
