@@ -285,3 +285,30 @@ async fn the_command_line_exports_and_imports_the_same_file() {
     assert!(said.contains("nothing was written"), "{said}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn its_author_undoes_a_duplicate_as_one_step() {
+    let s = TestServer::start().await;
+    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let pid = p["id"].as_str().unwrap();
+    let ccu = s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
+    s.create(pid, "cameras", json!({"displayId": "CAM 1", "name": "Cam", "ccuId": ccu["id"]})).await;
+    let (status, made) =
+        s.post(&format!("/api/productions/{pid}/duplicate"), &json!({"showName": "Gala 2"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let copy = made["production"]["id"].as_str().unwrap();
+    let (status, undone) = s.post(&format!("/api/productions/{copy}/undo"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{undone}");
+    assert_eq!(
+        s.get(&format!("/api/productions/{copy}")).await.0,
+        StatusCode::NOT_FOUND,
+        "the whole copy is gone"
+    );
+    let (_, original) = s.get(&format!("/api/productions/{pid}/snapshot")).await;
+    assert_eq!(
+        original["entities"]["cameras"].as_array().map(Vec::len),
+        Some(1),
+        "the original is untouched"
+    );
+}
