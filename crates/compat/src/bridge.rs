@@ -12,7 +12,7 @@ use prodsync_domain::access::Identity;
 use prodsync_domain::catalog::{self, PRODUCTION};
 use prodsync_domain::change::EventName;
 use prodsync_domain::{Action, EntityKind};
-use prodsync_realtime::{attach, FromCore, ToCore, VirtualSocket};
+use prodsync_realtime::{attach, Budget, FromCore, ToCore, VirtualSocket};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio::time::{interval, Instant, MissedTickBehavior};
@@ -40,7 +40,7 @@ struct Bridge {
     /// The productions the core has let this client into: only these relay.
     live: std::collections::HashSet<Uuid>,
     /// `production:change` relays allowed now (a token bucket).
-    relays: Bucket,
+    relays: Budget,
     in_list: bool,
     /// Who is present per production, as `presence:update` lists them.
     presence: HashMap<Uuid, Vec<Value>>,
@@ -71,32 +71,8 @@ const MAX_PENDING_ACKS: usize = 256;
 /// How long a session may stay without a Socket.IO CONNECT (Socket.IO's `connectTimeout`).
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(45);
 /// `production:change` relays a client may send: a burst, refilled each second.
-const RELAY_BURST: f64 = 100.0;
-const RELAYS_PER_SECOND: f64 = 50.0;
-
-/// A token bucket: `take` is true while the client stays within its rate.
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn new() -> Bucket {
-        Bucket { tokens: RELAY_BURST, at: Instant::now() }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.at).as_secs_f64() * RELAYS_PER_SECOND;
-        self.tokens = (self.tokens + refill).min(RELAY_BURST);
-        self.at = now;
-        if self.tokens < 1.0 {
-            return false;
-        }
-        self.tokens -= 1.0;
-        true
-    }
-}
+const RELAY_BURST: u32 = 100;
+const RELAYS_PER_SECOND: u32 = 50;
 
 /// What a deferred ack waits for.
 #[derive(PartialEq)]
@@ -128,7 +104,7 @@ pub(crate) async fn run(
         core: None,
         joined: HashMap::new(),
         live: Default::default(),
-        relays: Bucket::new(),
+        relays: Budget::new(RELAY_BURST, RELAYS_PER_SECOND),
         in_list: false,
         presence: HashMap::new(),
         last_production_seq: HashMap::new(),

@@ -8,6 +8,7 @@
 //! also has a session task for what the client sends, joins and replays. A socket that
 //! cannot keep up is closed with a "resync" close code instead of slowing the room.
 
+mod budget;
 mod hub;
 mod link;
 mod outbox;
@@ -19,6 +20,7 @@ mod session;
 mod settings;
 mod wire;
 
+pub use budget::Budget;
 pub use hub::{Hub, HubStats};
 pub use link::{attach, FromCore, ToCore, TooManySockets, VirtualSocket};
 pub use presence::PresenceBus;

@@ -1,6 +1,7 @@
 //! One WebSocket: reads client frames, writes what its rooms queue for it, replays missed
 //! events on join, pings, and closes itself when it is too slow or silent.
 
+use crate::budget::Budget;
 use prodsync_domain::ProductionId;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -85,37 +86,6 @@ pub(crate) fn spawn<L: Link + 'static, S: Source + 'static>(
         }
     };
     actix_web::rt::spawn(task);
-}
-
-/// What a socket may do in a while: `burst` at once, then `per_second` (a token bucket).
-struct Budget {
-    tokens: f64,
-    burst: f64,
-    per_second: f64,
-    at: Instant,
-}
-
-impl Budget {
-    fn new(burst: u32, per_second: u32) -> Budget {
-        Budget {
-            tokens: f64::from(burst),
-            burst: f64::from(burst),
-            per_second: f64::from(per_second),
-            at: Instant::now(),
-        }
-    }
-
-    fn take(&mut self) -> bool {
-        let now = Instant::now();
-        self.tokens =
-            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.per_second).min(self.burst);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            return true;
-        }
-        false
-    }
 }
 
 /// Where this socket stands in one production.
