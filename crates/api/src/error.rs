@@ -71,13 +71,7 @@ impl ResponseError for ApiError {
         // The cause stays in the log; the client gets the id to quote.
         let request_id = crate::request_id::current();
         tracing::error!(code = %self.code, status = self.status, request_id = ?request_id, "{}", self.message);
-        let message = match self.code {
-            ErrorCode::DatabaseUnavailable => {
-                "the database is unreachable; nothing was changed, try again shortly"
-            }
-            _ => "internal error; nothing is known to have changed. Quote the request id when reporting it",
-        };
-        res.json(json!({"error": self.code, "message": message, "details": {"requestId": request_id}}))
+        res.json(json!({"error": self.code, "message": self.public_message(), "details": {"requestId": request_id}}))
     }
 }
 

@@ -49,6 +49,17 @@ impl Problem {
         self.status >= 500
     }
 
+    /// What a client is told of a 5xx: never the cause (that goes to the log), only
+    /// whether trying again shortly may help.
+    pub fn public_message(&self) -> &'static str {
+        match self.code {
+            ErrorCode::DatabaseUnavailable => {
+                "the database is unreachable; nothing was changed, try again shortly"
+            }
+            _ => "internal error; nothing is known to have changed. Quote the request id when reporting it",
+        }
+    }
+
     /// The field the details name, if any.
     pub fn field(&self) -> Option<&str> {
         self.details.get("field").and_then(Value::as_str)

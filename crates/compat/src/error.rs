@@ -97,13 +97,7 @@ impl ResponseError for CompatError {
         };
         if p.is_server_error() {
             tracing::error!(code = %p.code, message = %p.message, "compat request failed");
-            let message = match p.code {
-                ErrorCode::DatabaseUnavailable => {
-                    "the database is unreachable; nothing was changed, try again shortly"
-                }
-                _ => "internal error",
-            };
-            return HttpResponse::build(status).json(json!({"error": message, "code": p.code}));
+            return HttpResponse::build(status).json(json!({"error": p.public_message(), "code": p.code}));
         }
         let mut details = p.details.clone();
         if let Some(field) = p.field().map(original_field) {
