@@ -325,7 +325,12 @@ async fn a_user_at_the_socket_limit_is_refused_and_does_not_relay() {
     let mut ed = member(&s, "ed").await;
     assert_eq!(ed.join(&pid).await["ok"], true);
     let mut ed2 = member(&s, "ed").await;
-    assert_ne!(ed2.join(&pid).await["ok"], true, "ed's second socket is over the limit");
+    let refused = ed2.join(&pid).await;
+    assert_eq!(
+        (refused["ok"].clone(), refused["error"].clone()),
+        (json!(false), json!("refused")),
+        "ed's second socket is over the limit"
+    );
     ed2.emit("production:change", json!({"productionId": pid, "data": "over the limit"})).await;
     ed2.sync().await;
     ed.emit("production:change", json!({"productionId": pid, "data": "within"})).await;

@@ -262,11 +262,15 @@ impl Bridge {
             let rooms: Vec<(Uuid, i64)> =
                 self.joined.keys().map(|id| (*id, self.delivered.get(id).copied().unwrap_or(0))).collect();
             for (id, since) in rooms {
-                let data = json!({});
-                self.send_core(&data, "join-production", json!({"productionId": id, "since": since})).await;
+                let join = json!({"productionId": id, "since": since});
+                if let Err(why) = self.send_core(&json!({}), "join-production", join).await {
+                    // Not back in that room: say so rather than leave it silent.
+                    tracing::warn!(sid = %self.sid, production = %id, why, "socket.io rejoin after recovery failed");
+                    self.joined.remove(&id);
+                }
             }
-            if self.in_list {
-                self.send_core(&json!({}), "join-production-list", json!({})).await;
+            if self.in_list && self.send_core(&json!({}), "join-production-list", json!({})).await.is_err() {
+                self.in_list = false;
             }
         }
     }
@@ -358,7 +362,8 @@ impl Bridge {
     }
 
     /// The virtual socket, opened on first need with the caller's identity (in `none`
-    /// mode, the user the original app names in its join).
+    /// mode, the user the original app names in its join); `None` when it cannot be: the
+    /// reason is emitted as an `error` event, and `core_refused` says it to acks).
     async fn core(&mut self, data: &Value) -> Option<&VirtualSocket> {
         if self.core.is_none() {
             let who = match &self.who {
@@ -395,12 +400,10 @@ impl Bridge {
     /// Hands a frame to the core without waiting: a client that sends faster than its core
     /// socket reads is told so at once (waiting here, while the core waits for this task to
     /// read its answers, would stall the session for good).
-    async fn send_core(&mut self, data: &Value, event: &str, payload: Value) -> bool {
+    async fn send_core(&mut self, data: &Value, event: &str, payload: Value) -> Result<(), &'static str> {
         let frame = json!({"event": event, "data": payload}).to_string();
-        match self.core(data).await {
-            Some(core) => core.to_core.try_send(ToCore::Frame(frame)).is_ok(),
-            None => false,
-        }
+        let core = self.core(data).await.ok_or("refused")?;
+        core.to_core.try_send(ToCore::Frame(frame)).map_err(|_| "busy")
     }
 
     /// Handles an event; a join answers what its ack must wait for, or why it failed.
@@ -411,9 +414,9 @@ impl Bridge {
                 let id = production_uuid(&pid);
                 if self.joined.insert(id, pid).is_none() {
                     let join = json!({"productionId": id, "since": null});
-                    if !self.send_core(data, "join-production", join).await {
+                    if let Err(why) = self.send_core(data, "join-production", join).await {
                         self.joined.remove(&id);
-                        return Err("busy");
+                        return Err(why);
                     }
                     return Ok(Some(Pending::Production(id)));
                 }
@@ -422,19 +425,20 @@ impl Bridge {
                 let id = production_uuid(&pid);
                 if self.joined.remove(&id).is_some() {
                     self.drop_room(id);
-                    self.send_core(data, "leave-production", json!({"productionId": id})).await;
+                    // Undelivered, the core keeps sending that room's events; they are
+                    // dropped here, as the production is no longer joined.
+                    let _ = self.send_core(data, "leave-production", json!({"productionId": id})).await;
                 }
             }
             ("production-list:join", _) => {
                 self.in_list = true;
-                if !self.send_core(data, "join-production-list", json!({})).await {
-                    return Err("busy");
-                }
+                self.send_core(data, "join-production-list", json!({})).await?;
                 return Ok(Some(Pending::List));
             }
             ("production-list:leave", _) => {
                 self.in_list = false;
-                self.send_core(data, "leave-production-list", json!({})).await;
+                let _ = self.send_core(data, "leave-production-list", json!({})).await;
+                // as a leave above
             }
             ("production:change", Some(pid)) => self.relay(&pid, data),
             _ => tracing::debug!(sid = %self.sid, event = name, "ignored socket.io event"),
