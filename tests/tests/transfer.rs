@@ -20,6 +20,16 @@ async fn loaded_show(s: &TestServer) -> (String, Show) {
     (pid, show)
 }
 
+/// "Gala": a CCU and a camera on it.
+async fn small_show(s: &TestServer) -> String {
+    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_str().unwrap();
+    let ccu = s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
+    s.create(pid, "cameras", json!({"displayId": "CAM 1", "name": "Cam", "ccuId": ccu["id"]})).await;
+    pid.to_owned()
+}
+
 /// Every entity of a snapshot by display id (unique per type and production), with the
 /// fields a client writes; ids and references as display ids, so two productions compare.
 fn by_label(snapshot: &Value) -> HashMap<String, Value> {
@@ -154,10 +164,7 @@ async fn a_duplicate_copies_what_is_asked_with_references_inside_the_copy() {
 #[tokio::test]
 async fn bad_files_are_refused_naming_the_problem_and_write_nothing() {
     let s = TestServer::start().await;
-    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
-    assert_eq!(status, StatusCode::CREATED);
-    let pid = p["id"].as_str().unwrap();
-    s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
+    let pid = &small_show(&s).await;
     let (_, file) = s.get(&format!("/api/productions/{pid}/export")).await;
 
     let mut other_version = file.clone();
@@ -234,11 +241,7 @@ async fn export_needs_the_owner_and_import_makes_the_caller_owner() {
 #[tokio::test]
 async fn the_command_line_exports_and_imports_the_same_file() {
     let s = TestServer::start().await;
-    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
-    assert_eq!(status, StatusCode::CREATED);
-    let pid = p["id"].as_str().unwrap();
-    let ccu = s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
-    s.create(pid, "cameras", json!({"displayId": "CAM 1", "name": "Cam", "ccuId": ccu["id"]})).await;
+    let pid = &small_show(&s).await;
     let dir = std::env::temp_dir().join(format!("prodsync-export-{pid}"));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("gala.json");
@@ -289,11 +292,7 @@ async fn the_command_line_exports_and_imports_the_same_file() {
 #[tokio::test]
 async fn its_author_undoes_a_duplicate_as_one_step() {
     let s = TestServer::start().await;
-    let (status, p) = s.post("/api/productions", &json!({"showName": "Gala", "client": "ACME"})).await;
-    assert_eq!(status, StatusCode::CREATED);
-    let pid = p["id"].as_str().unwrap();
-    let ccu = s.create(pid, "ccus", json!({"displayId": "CCU 1", "name": "CCU"})).await;
-    s.create(pid, "cameras", json!({"displayId": "CAM 1", "name": "Cam", "ccuId": ccu["id"]})).await;
+    let pid = &small_show(&s).await;
     let (status, made) =
         s.post(&format!("/api/productions/{pid}/duplicate"), &json!({"showName": "Gala 2"})).await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
