@@ -39,8 +39,8 @@ export interface Change {
   userId: string | null;
   changedFields: string[];
   previous?: { [field: string]: unknown };
-  /** `undo` or `redo` when the change is one. */
-  cause?: string;
+  /** `undo` or `redo` when the change is one; `import` when brought over from another system. */
+  cause?: "undo" | "redo" | "import";
 }
 
 export interface ProductionEvents {

@@ -21,7 +21,7 @@ fn store(settings: &Settings) -> Result<PgStore, String> {
         wait_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
     })?;
-    Ok(PgStore::new(pool))
+    Ok(PgStore::for_tool(pool))
 }
 
 /// Writes the production's file to `out` (standard output when `None`).

@@ -250,7 +250,7 @@ fn schemas() -> Map<String, Value> {
                     "userId": {"type": ["string", "null"]}, "userName": {"type": ["string", "null"]},
                     "action": {"enum": ["created", "updated", "deleted"]}, "entityType": {"type": "string"},
                     "entityId": {"type": "string", "format": "uuid"}, "entityName": {"type": ["string", "null"]},
-                    "cause": {"enum": ["undo", "redo"]},
+                    "cause": {"enum": ["undo", "redo", "import"]},
                     "changes": {"type": "array", "items": {"type": "object", "required": ["field", "from", "to"],
                         "properties": {"field": {"type": "string"}, "from": {}, "to": {}}}}}}}}}),
     );

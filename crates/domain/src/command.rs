@@ -81,6 +81,13 @@ pub enum Command {
     DeleteSetting {
         key: String,
     },
+    /// A write brought over from another system (the original app's database): run as
+    /// the row's own author with cause `import`, never an undo step; a create keeps the
+    /// version and field versions the row had there.
+    Imported {
+        command: Box<Command>,
+        origin: crate::imported::Origin,
+    },
 }
 
 impl Command {
@@ -90,6 +97,8 @@ impl Command {
         match self {
             Command::Create { kind, .. } | Command::Delete { kind, .. } => !kind.is_production(),
             Command::Update { .. } => true,
+            // Nobody's edit: undo must not take a crew's imported show apart row by row.
+            Command::Imported { .. } => false,
             _ => false,
         }
     }

@@ -16,6 +16,7 @@ pub mod field;
 pub mod format;
 pub mod history;
 pub mod ids;
+pub mod imported;
 pub mod input;
 pub mod json;
 pub mod kind;

@@ -52,6 +52,8 @@ pub struct MemberChange {
     pub at: OffsetDateTime,
     /// The role before an update, for the diff.
     pub previous_role: Option<Role>,
+    /// `import` when an import grants the membership.
+    pub cause: Option<crate::ports::Cause>,
 }
 
 impl MemberChange {
@@ -87,7 +89,7 @@ impl MemberChange {
                 version: self.member.version,
                 changed_fields: self.changed_fields(),
                 previous: crate::change::previous_from_diff(self.action.as_str(), &self.diff_json()),
-                cause: None,
+                cause: self.cause,
             },
         )
     }
@@ -122,6 +124,7 @@ mod tests {
             actor_name: None,
             at: OffsetDateTime::UNIX_EPOCH,
             previous_role: None,
+            cause: None,
         }
     }
 

@@ -32,12 +32,14 @@ pub struct Actor {
     pub step: Option<Uuid>,
 }
 
-/// Why a change was made when it is not a plain edit: `"undo"` or `"redo"` on the wire.
+/// Why a change was made when it is not a plain edit: `"undo"`, `"redo"` or `"import"`
+/// (brought over from another system) on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Cause {
     Undo,
     Redo,
+    Import,
 }
 
 impl Cause {
@@ -45,11 +47,12 @@ impl Cause {
         match self {
             Cause::Undo => "undo",
             Cause::Redo => "redo",
+            Cause::Import => "import",
         }
     }
 
     pub fn parse(s: &str) -> Option<Cause> {
-        [Cause::Undo, Cause::Redo].into_iter().find(|c| c.as_str() == s)
+        [Cause::Undo, Cause::Redo, Cause::Import].into_iter().find(|c| c.as_str() == s)
     }
 }
 

@@ -94,7 +94,7 @@ async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> 
             let id = input.id.unwrap_or_else(Uuid::new_v4);
             let production_id = if kind.is_production() { id } else { production.unwrap_or(id) };
             let input = prodsync_domain::CreateInput { id: Some(id), ..input.clone() };
-            Outcome::Written(create_tx(conn, kind, id, production_id, &input, actor).await?)
+            Outcome::Written(create_tx(conn, kind, id, production_id, &input, actor, None).await?)
         }
         Command::Update { kind, production, id, input } => {
             Outcome::Updated(update_tx(conn, kind, *production, *id, input, actor, now()).await?)
@@ -133,6 +133,20 @@ async fn run(conn: &mut AsyncPgConnection, command: &Command, actor: &Actor) -> 
             settings::delete_tx(conn, key).await?;
             Outcome::SettingDeleted { key: key.clone() }
         }
+        Command::Imported { command, origin } => {
+            let actor = origin.actor(actor);
+            match (&**command, &origin.history) {
+                (Command::Create { kind, production, input }, Some(history)) => {
+                    let id = input.id.unwrap_or_else(Uuid::new_v4);
+                    let production_id = if kind.is_production() { id } else { production.unwrap_or(id) };
+                    let input = prodsync_domain::CreateInput { id: Some(id), ..input.clone() };
+                    let written =
+                        create_tx(conn, kind, id, production_id, &input, &actor, Some(history)).await?;
+                    Outcome::Written(written)
+                }
+                (inner, _) => Box::pin(run(conn, inner, &actor)).await?,
+            }
+        }
     })
 }
 
@@ -161,6 +175,7 @@ fn prepare(command: &mut Command) -> Result<&'static EntityKind, SyncError> {
             Ok(kind)
         }
         Command::UpdateLibrary { kind, .. } | Command::DeleteLibrary { kind, .. } => Ok(kind),
+        Command::Imported { command, .. } => prepare(command),
         Command::SetMember { .. }
         | Command::RemoveMember { .. }
         | Command::Undo { .. }

@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{PRODUCTION, PRODUCTION_ENTITIES};
 use prodsync_domain::command::{Command, Outcome};
 use prodsync_domain::field::truncate_to_micros;
+use prodsync_domain::imported::{carry, History};
 use prodsync_domain::merge::{needs_history, BaseValues};
 use prodsync_domain::ports::{Actor, CommandStore, EntityStore, Updated, Written};
 use prodsync_domain::rules::{on_target_deleted, OnTargetDeleted};
@@ -215,9 +216,13 @@ pub(crate) async fn create_tx(
     production_id: Uuid,
     input: &CreateInput,
     actor: &Actor,
+    history: Option<&History>,
 ) -> Result<Written, DbError> {
     let at = now();
-    let (entity, changes) = new_entity(kind, id, production_id, input, actor.id(), at);
+    let (mut entity, changes) = new_entity(kind, id, production_id, input, actor.id(), at);
+    if let Some(h) = history {
+        carry(&mut entity, h);
+    }
     let inserted = stmt(&statements(kind).insert)
         .bind::<Jsonb, _>(entity.to_row())
         .execute(conn)

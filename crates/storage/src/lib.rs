@@ -12,6 +12,7 @@ mod db_error;
 mod entities;
 mod fanout;
 mod feed;
+mod foreign;
 mod lenient;
 mod library;
 mod listen;
@@ -27,6 +28,7 @@ mod sql;
 pub mod test_db;
 mod undo;
 
+pub use foreign::{read_tables, ForeignTables};
 pub use library::LibraryStore;
 pub use listen::{listen, Signal};
 pub use migrate::run_migrations;
@@ -51,6 +53,14 @@ pub struct PgStore {
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
         PgStore { pool, instance: uuid::Uuid::new_v4(), peers: Default::default() }
+    }
+
+    /// A store for a command-line tool (import, export): every running server is its peer,
+    /// so its writes always notify, and subscribers see an import arrive.
+    pub fn for_tool(pool: PgPool) -> Self {
+        let store = PgStore::new(pool);
+        store.peers.store(true, std::sync::atomic::Ordering::Relaxed);
+        store
     }
 
     pub fn instance(&self) -> uuid::Uuid {

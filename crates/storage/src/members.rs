@@ -211,6 +211,7 @@ pub(crate) async fn set_tx(
         actor_name: actor.name.clone(),
         at,
         previous_role,
+        cause: actor.cause,
     };
     let event = changelog::append_member(conn, change).await?;
     Ok(MemberWrite { member, events: vec![event] })
@@ -236,6 +237,7 @@ pub(crate) async fn remove_tx(
         actor_name: actor.name.clone(),
         at: truncate_to_micros(OffsetDateTime::now_utc()),
         previous_role: Some(member.role),
+        cause: actor.cause,
     };
     let event = changelog::append_member(conn, change).await?;
     Ok(MemberWrite { member, events: vec![event] })

@@ -219,7 +219,7 @@ async fn apply(
         Some(Inverse::Delete { kind, id }) => delete_tx(conn, kind, production, id, actor).await?.events,
         Some(Inverse::Restore { kind, input }) => {
             let id = input.id.unwrap_or_else(Uuid::new_v4);
-            create_tx(conn, kind, id, production, &input, actor).await?.events
+            create_tx(conn, kind, id, production, &input, actor, None).await?.events
         }
         Some(Inverse::Update { kind, id, input }) => {
             let scope = if kind.is_production() { id } else { production };
