@@ -14,6 +14,7 @@ mod rest;
 mod server;
 mod shapes;
 mod socketio;
+pub mod videodept;
 
 /// Which of our types each of the original's REST segments serves (tests walk them).
 pub use shapes::{Route, ROUTES};
