@@ -16,3 +16,4 @@ pub mod server;
 pub mod state;
 pub mod telemetry;
 mod upgraded;
+pub mod videodept;

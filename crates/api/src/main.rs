@@ -50,6 +50,26 @@ struct ExportArgs {
 enum ImportCommand {
     /// A file made by `prodsync export` or GET /api/productions/:pid/export.
     File(ImportFileArgs),
+    /// Every show in the Video Production Manager's own database (docs/moving-in.md).
+    Videodept(VideodeptArgs),
+}
+
+#[derive(Args)]
+struct VideodeptArgs {
+    /// The original app's PostgreSQL URL (read only; never logged).
+    #[arg(long, value_name = "POSTGRES_URL")]
+    from: String,
+    /// Say what would be written; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import only this production (its original id, `prod_…`).
+    #[arg(long, value_name = "ID")]
+    production: Option<String>,
+    /// Make this user owner of every imported production (needed to see them in jwt mode).
+    #[arg(long, value_name = "USER")]
+    owner: Option<String>,
+    #[command(flatten)]
+    flags: Flags,
 }
 
 #[derive(Args)]
@@ -141,7 +161,8 @@ async fn main() -> ExitCode {
         },
         Command::Token(_) => Overrides::default(),
         Command::Export(ExportArgs { flags, .. })
-        | Command::Import(ImportCommand::File(ImportFileArgs { flags, .. })) => Overrides {
+        | Command::Import(ImportCommand::File(ImportFileArgs { flags, .. }))
+        | Command::Import(ImportCommand::Videodept(VideodeptArgs { flags, .. })) => Overrides {
             database_url: flags.database_url.clone(),
             log_level: flags.log_level.clone(),
             ..Default::default()
@@ -168,6 +189,14 @@ async fn main() -> ExitCode {
         Command::Import(ImportCommand::File(args)) => {
             let ids = if args.keep_ids { Ids::Keep } else { Ids::New };
             prodsync_api::files::import(&settings, &args.path, ids, &args.owner).await
+        }
+        Command::Import(ImportCommand::Videodept(args)) => {
+            let options = prodsync_compat::videodept::apply::Options {
+                dry_run: args.dry_run,
+                only: args.production,
+                owner: args.owner,
+            };
+            prodsync_api::videodept::import(&settings, &args.from, &options).await
         }
     };
     match result {
