@@ -49,6 +49,17 @@ impl TestDatabase {
             .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
         TestDatabase { url: with_database(&server_url(), &name), name }
     }
+
+    /// An empty database, not ours (another application's, for the import tests).
+    pub async fn blank() -> TestDatabase {
+        let name = format!("prodsync_source_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = admin().await;
+        sql_query(format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| panic!("creating database {name}: {e}"));
+        TestDatabase { url: with_database(&server_url(), &name), name }
+    }
 }
 
 impl Drop for TestDatabase {
