@@ -311,3 +311,48 @@ async fn its_author_undoes_a_duplicate_as_one_step() {
         "the original is untouched"
     );
 }
+
+#[tokio::test]
+async fn a_file_carries_the_library_items_it_uses_to_another_server() {
+    let here = TestServer::start().await;
+    let (status, custom) = here
+        .post("/api/equipment", &json!({"manufacturer": "Acme", "model": "X1 Custom", "category": "camera", "displayId": "acme-x1"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{custom}");
+    let pid = small_show(&here).await;
+    let (_, cams) = here.get(&format!("/api/productions/{pid}/cameras")).await;
+    let cam = cams[0]["id"].as_str().unwrap();
+    here.ok(
+        "PUT",
+        &format!("/api/productions/{pid}/cameras/{cam}"),
+        "ann",
+        Some(&json!({"equipmentId": custom["id"]})),
+    )
+    .await;
+    let (_, file) = here.get(&format!("/api/productions/{pid}/export")).await;
+    assert_eq!(file["library"]["equipment"].as_array().map(Vec::len), Some(1), "only what the show uses");
+    assert_eq!(file["library"]["equipment"][0]["model"], "X1 Custom");
+
+    let there = TestServer::start().await;
+    let (_, before) = there.get("/api/equipment").await;
+    for round in 0..2 {
+        let (status, made) = there.post("/api/productions/import", &file).await;
+        assert_eq!(status, StatusCode::CREATED, "round {round}: {made}");
+        assert_eq!(made["entities"], 2);
+        let copy = made["production"]["id"].as_str().unwrap();
+        let (_, cams) = there.get(&format!("/api/productions/{copy}/cameras")).await;
+        assert_eq!(cams[0]["equipmentId"], custom["id"]);
+    }
+    let (_, after) = there.get("/api/equipment").await;
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 1,
+        "added once, then used"
+    );
+
+    let mut bad = file.clone();
+    bad["library"]["equipment"][0]["category"] = json!("toaster");
+    let (status, answer) = there.post("/api/productions/import", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert!(answer.to_string().contains("library.equipment[0].category"), "{answer}");
+}

@@ -9,7 +9,7 @@ use prodsync_domain::command::{Atomicity, Outcome};
 use prodsync_domain::ports::{Actor, ChangeFeed, CommandStore, MemberStore};
 use prodsync_domain::transfer::{self, Ids};
 use prodsync_domain::ProductionId;
-use prodsync_storage::{connect, PgStore, PoolSettings};
+use prodsync_storage::{connect, LibraryStore, PgStore, PoolSettings};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -30,8 +30,16 @@ pub async fn export(settings: &Settings, production: Uuid, out: Option<&Path>) -
     let id = ProductionId(production);
     let snapshot = store.snapshot(id).await.map_err(|e| format!("reading production {production}: {e}"))?;
     let members = store.members(id).await.map_err(|e| e.to_string())?;
+    let used = transfer::library_used(&snapshot.entities);
+    let library: Vec<_> = LibraryStore::new(store.clone())
+        .all()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|i| used.contains(&i.id))
+        .collect();
     let now = prodsync_domain::field::format_timestamp(time::OffsetDateTime::now_utc());
-    let file = transfer::export(&snapshot.production, &snapshot.entities, &members, &now);
+    let file = transfer::export(&snapshot.production, &snapshot.entities, &members, &library, &now);
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("writing {}: {e}", path.display()))?,
@@ -57,7 +65,8 @@ pub async fn import(settings: &Settings, path: &Path, ids: Ids, owner: &str) -> 
     })?;
     let (production, entities) = (plan.production_id, plan.entities.len());
     let store = store(settings)?;
-    let commands = plan.into_commands(Some(owner));
+    let held = LibraryStore::new(store.clone()).all().await.map_err(|e| e.to_string())?;
+    let commands = plan.into_commands(Some(owner), &held.into_iter().map(|i| i.id).collect());
     let actor = Actor { id: Some(owner.to_owned()), name: None, cause: None, step: None };
     match store.execute_batch(commands, Atomicity::All, actor, None).await {
         Ok(Outcome::Batch(_)) => {

@@ -217,7 +217,11 @@ fn schemas() -> Map<String, Value> {
                     "additionalProperties": array_of(json!({"type": "object", "required": ["id"],
                         "properties": {"id": {"type": "string", "format": "uuid"}}}))},
                 "members": array_of(json!({"type": "object", "required": ["userId", "role"], "properties": {
-                    "userId": {"type": "string"}, "role": {"enum": ["viewer", "editor", "owner"]}}}))}}),
+                    "userId": {"type": "string"}, "role": {"enum": ["viewer", "editor", "owner"]}}})),
+                "library": {"type": "object", "additionalProperties": false,
+                    "description": "the library items the entities use; on import, those this server lacks are added",
+                    "properties": {"equipment": array_of(json!({"type": "object", "required": ["id"]})),
+                        "formats": array_of(json!({"type": "object", "required": ["id"]}))}}}}),
     );
     s.insert(
         "Duplicate".into(),
@@ -230,7 +234,7 @@ fn schemas() -> Map<String, Value> {
     s.insert(
         "Imported".into(),
         json!({"type": "object", "required": ["production", "entities"], "properties": {
-            "production": schema_ref("Production"), "entities": {"type": "integer", "description": "entities and members written"}}}),
+            "production": schema_ref("Production"), "entities": {"type": "integer", "description": "entities written"}}}),
     );
     s.insert(
         "Batch".into(),

@@ -5,8 +5,11 @@
 //! transaction: all of it, or nothing.
 //!
 //! The file (`FORMAT`, `VERSION`): `{"format", "version", "exportedAt", "production":
-//! {body}, "entities": {"<path>": [{body}, …]}, "members": [{"userId", "role"}]}`. A body
-//! is the entity's id and its writable fields, exactly what a create takes.
+//! {body}, "entities": {"<path>": [{body}, …]}, "members": [{"userId", "role"}],
+//! "library": {"equipment": [{body}], "formats": [{body}]}}`. A body is the entity's id
+//! and its writable fields, exactly what a create takes. `library` holds the shared
+//! library items the entities point at, so a file carried to another server reads whole
+//! there: items that server lacks are added to its library, ones it has are used.
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,8 +43,24 @@ pub fn body(e: &Entity) -> Value {
     Value::Object(m)
 }
 
-/// The file for a production, its entities and its members.
-pub fn export(production: &Entity, entities: &[Entity], members: &[Member], exported_at: &str) -> Value {
+/// The library items (equipment, formats) the entities point at.
+pub fn library_used(entities: &[Entity]) -> HashSet<Uuid> {
+    entities
+        .iter()
+        .flat_map(|e| e.kind.fields.iter().zip(&e.values))
+        .filter(|(def, _)| matches!(def.ty, FieldType::Library(_)))
+        .filter_map(|(_, v)| v.as_str().and_then(|s| Uuid::parse_str(s).ok()))
+        .collect()
+}
+
+/// The file for a production, its entities, its members and the library items used.
+pub fn export(
+    production: &Entity,
+    entities: &[Entity],
+    members: &[Member],
+    library: &[Entity],
+    exported_at: &str,
+) -> Value {
     let mut by_path: Map<String, Value> = Map::new();
     for kind in catalog::PRODUCTION_ENTITIES {
         let items: Vec<Value> = entities.iter().filter(|e| e.kind == *kind).map(body).collect();
@@ -50,8 +69,13 @@ pub fn export(production: &Entity, entities: &[Entity], members: &[Member], expo
         }
     }
     let members: Vec<Value> = members.iter().map(|m| json!({"userId": m.user_id, "role": m.role})).collect();
+    let mut items: Map<String, Value> = Map::new();
+    for kind in catalog::LIBRARIES {
+        let of_kind: Vec<Value> = library.iter().filter(|e| e.kind == *kind).map(body).collect();
+        items.insert(kind.path.into(), Value::Array(of_kind));
+    }
     json!({"format": FORMAT, "version": VERSION, "exportedAt": exported_at, "production": body(production),
-        "entities": by_path, "members": members})
+        "entities": by_path, "members": members, "library": items})
 }
 
 /// A checklist as at the start of a show: nothing done yet.
@@ -78,19 +102,26 @@ pub struct Plan {
     pub production: CreateInput,
     pub entities: Vec<(&'static EntityKind, CreateInput)>,
     pub members: Vec<(String, Role)>,
+    /// Library items the file brings (ids kept: the same item on every server).
+    pub library: Vec<(&'static EntityKind, CreateInput)>,
 }
 
 impl Plan {
-    /// The plan as one batch: the production (whose creator becomes its owner), its
-    /// entities, and the other members (`creator` is owner already).
+    /// The plan as one batch: the production (whose creator becomes its owner), the
+    /// library items this server lacks (`held` are the ids it has), its entities, and the
+    /// other members (`creator` is owner already).
     pub fn into_commands(
         self,
         creator: Option<&str>,
+        held: &HashSet<Uuid>,
     ) -> Vec<Result<crate::command::Command, crate::SyncError>> {
         use crate::command::Command;
-        let Plan { production_id, production, entities, members } = self;
-        let mut commands = Vec::with_capacity(entities.len() + members.len() + 1);
+        let Plan { production_id, production, entities, members, library } = self;
+        let mut commands = Vec::with_capacity(entities.len() + members.len() + library.len() + 1);
         commands.push(Ok(Command::Create { kind: &PRODUCTION, production: None, input: production }));
+        for (kind, input) in library.into_iter().filter(|(_, i)| i.id.is_some_and(|id| !held.contains(&id))) {
+            commands.push(Ok(Command::CreateLibrary { kind, input }));
+        }
         for (kind, input) in entities {
             commands.push(Ok(Command::Create { kind, production: Some(production_id), input }));
         }
@@ -176,7 +207,43 @@ pub fn plan_import(file: &Value, ids: Ids, fresh: &mut dyn FnMut() -> Uuid) -> R
         ));
     }
     let members = members(file.get("members"))?;
-    plan(production.clone(), items, members, ids, fresh)
+    let library = library_items(file.get("library"))?;
+    let mut planned = plan(production.clone(), items, members, ids, fresh)?;
+    planned.library = library;
+    Ok(planned)
+}
+
+/// The file's library items, each checked as a library create is.
+fn library_items(raw: Option<&Value>) -> Result<Vec<(&'static EntityKind, CreateInput)>, ValidationError> {
+    let Some(raw) = raw.filter(|v| !v.is_null()) else { return Ok(Vec::new()) };
+    let lists = raw
+        .as_object()
+        .ok_or_else(|| problem("library", ErrorCode::InvalidType, "library must be an object"))?;
+    let mut out = Vec::new();
+    for (path, list) in lists {
+        let at = format!("library.{path}");
+        let kind = catalog::LIBRARIES.iter().copied().find(|k| k.path == path).ok_or_else(|| {
+            problem(
+                at.clone(),
+                ErrorCode::UnknownField,
+                format!("{path} is not a library (equipment, formats)"),
+            )
+        })?;
+        let list = list
+            .as_array()
+            .ok_or_else(|| problem(at.clone(), ErrorCode::InvalidType, format!("{at} must be a list")))?;
+        for (i, item) in list.iter().enumerate() {
+            let at = format!("{at}[{i}]");
+            let body = item.as_object().ok_or_else(|| {
+                problem(at.clone(), ErrorCode::InvalidType, format!("{at} must be an object"))
+            })?;
+            id_of(body, &at)?;
+            let input = parse_create(kind, item).map_err(|e| located(e, &at))?;
+            crate::library::validate(kind, &input.patch.0).map_err(|e| located(e, &at))?;
+            out.push((kind, input));
+        }
+    }
+    Ok(out)
 }
 
 fn members(raw: Option<&Value>) -> Result<Vec<(String, Role)>, ValidationError> {
@@ -292,7 +359,13 @@ fn plan(
         let input = parse_create(item.kind, &Value::Object(item.body)).map_err(|e| located(e, &item.at))?;
         planned.push((item.kind, input));
     }
-    Ok(Plan { production_id, production, entities: in_dependency_order(planned)?, members })
+    Ok(Plan {
+        production_id,
+        production,
+        entities: in_dependency_order(planned)?,
+        members,
+        library: Vec::new(),
+    })
 }
 
 fn located(mut e: ValidationError, at: &str) -> ValidationError {
@@ -375,6 +448,12 @@ mod tests {
             "entities": entities})
     }
 
+    fn with_library(library: Value) -> Value {
+        let mut f = file(json!({}));
+        f["library"] = library;
+        f
+    }
+
     fn counter() -> impl FnMut() -> Uuid {
         let mut n = 1000u128;
         move || {
@@ -422,6 +501,14 @@ mod tests {
             (wrong_version, "version", ErrorCode::InvalidValue),
             (json!({"format": "zip"}), "format", ErrorCode::InvalidValue),
             (file(json!({"robots": []})), "entities.robots", ErrorCode::UnknownField),
+            (with_library(json!({"robots": []})), "library.robots", ErrorCode::UnknownField),
+            (
+                with_library(
+                    json!({"equipment": [{"id": Uuid::from_u128(7), "model": "X1", "category": "camera"}]}),
+                ),
+                "library.equipment[0].manufacturer",
+                ErrorCode::MissingField,
+            ),
             (
                 file(json!({"cameras": [{"id": "x", "name": "Cam"}]})),
                 "entities.cameras[0].id",

@@ -49,6 +49,15 @@ impl LibraryStore {
         run.await.map_err(|e: DbError| e.into_sync(kind))
     }
 
+    /// Every item of every library (a few hundred): what a production file may use.
+    pub async fn all(&self) -> Result<Vec<Entity>, SyncError> {
+        let mut out = Vec::new();
+        for kind in prodsync_domain::catalog::LIBRARIES {
+            out.extend(self.list(kind).await?);
+        }
+        Ok(out)
+    }
+
     pub async fn get(&self, kind: &'static EntityKind, id: Uuid) -> Result<Entity, SyncError> {
         let run = async {
             let mut conn = self.store.conn().await?;

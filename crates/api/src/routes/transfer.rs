@@ -11,6 +11,8 @@ use prodsync_domain::command::{Atomicity, Outcome, StoredResponse};
 use prodsync_domain::transfer::{self, Ids, Plan};
 use prodsync_domain::{ErrorCode, ProductionId, SyncError, ValidationError};
 use serde::Deserialize;
+use std::collections::HashSet;
+
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -30,8 +32,10 @@ pub async fn export(
     authorize(&state, &caller, pid, Operation::ManageProduction).await?;
     let snapshot = state.feed.snapshot(ProductionId(pid)).await?;
     let members = state.members.members(ProductionId(pid)).await?;
+    let used = transfer::library_used(&snapshot.entities);
+    let library: Vec<_> = state.library.all().await?.into_iter().filter(|i| used.contains(&i.id)).collect();
     let now = prodsync_domain::field::format_timestamp(time::OffsetDateTime::now_utc());
-    let file = transfer::export(&snapshot.production, &snapshot.entities, &members, &now);
+    let file = transfer::export(&snapshot.production, &snapshot.entities, &members, &library, &now);
     Ok(HttpResponse::Ok()
         .insert_header(("content-disposition", format!("attachment; filename=\"production-{pid}.json\"")))
         .json(file))
@@ -128,17 +132,23 @@ async fn run(
     body: &Value,
     plan: Plan,
 ) -> Result<HttpResponse, ApiError> {
-    let commands = plan.into_commands(caller.0.user_id.as_deref());
+    let held: HashSet<Uuid> = if plan.library.is_empty() {
+        HashSet::new()
+    } else {
+        state.library.all().await?.into_iter().map(|i| i.id).collect()
+    };
+    let commands = plan.into_commands(caller.0.user_id.as_deref(), &held);
     state.run_batch(req, caller, body, commands, Atomicity::All, made).await
 }
 
-/// 201 with the new production.
+/// 201 with the new production and how many entities it holds.
 fn made(o: &Outcome) -> StoredResponse {
     match o {
         Outcome::Batch(results) => match results.first() {
             Some(Ok(Outcome::Written(w))) => StoredResponse {
                 status: 201,
-                body: json!({"production": w.entity.to_json(), "entities": results.len() - 1}),
+                body: json!({"production": w.entity.to_json(),
+                    "entities": results[1..].iter().filter(|r| matches!(r, Ok(Outcome::Written(_)))).count()}),
             },
             _ => unexpected(o),
         },
