@@ -19,6 +19,8 @@ const CUSTOM_CAM: &str = "0b7e2a9c-1111-4a8e-9d3a-000000000001";
 const CUSTOM_PROCESSOR: &str = "0b7e2a9c-1111-4a8e-9d3a-000000000002";
 const THEIR_SONY: &str = "0b7e2a9c-1111-4a8e-9d3a-000000000003";
 const THEIR_1080I: &str = "0b7e2a9c-1111-4a8e-9d3a-000000000004";
+/// A camera id already taken here, by a production made on this server.
+const CLASH: &str = "0b7e2a9c-7777-4a8e-9d3a-000000000001";
 
 /// The Winter Gala as the original keeps it: 6 CCUs, 31 cameras (one soft-deleted; half
 /// linked to their CCU by display id only, half by uuid too), 3 computers with 2 outputs
@@ -46,7 +48,9 @@ fn fill() -> String {
          VALUES ('{GALA}', 'ACME Events', 'Winter Gala 2026', 'Grand Hall', '2026-02-15 08:00:00', 'ACTIVE', now(), 7,
              '{{\"show_name\": {{\"version\": 3, \"updated_at\": \"2026-01-10T10:00:00.000Z\"}}}}', 'ann', '[\"Laptop\", \"Media Server\"]'),
                 ('{OTHER}', 'Other Co', 'Small Show', NULL, NULL, 'PLANNING', now(), 1, NULL, 'cy', NULL);
-         INSERT INTO cameras (id, production_id, name, updated_at) VALUES ('CAM 1', '{OTHER}', 'Only cam', now());
+         INSERT INTO cameras (uuid, id, production_id, name, updated_at)
+         VALUES ('{CLASH}', 'CAM 1', '{OTHER}', 'Only cam', now()),
+                ('0b7e2a9c-7777-4a8e-9d3a-000000000002', 'CAM 2', '{OTHER}', 'Second cam', now());
          INSERT INTO ip_addresses (uuid, id, production_id, ip, device_name, category, updated_at)
          VALUES ('0b7e2a9c-6666-4a8e-9d3a-000000000001', 'IP 1', '{GALA}', '10.0.0.11', 'CCU 1', 'Video', now()),
                 ('0b7e2a9c-6666-4a8e-9d3a-000000000002', 'IP 2', '{GALA}', '', 'Spare', 'Video', now());
@@ -156,6 +160,10 @@ async fn a_crew_moves_its_shows_over_from_the_original_database() {
     let said = import(&s, &src.url, &["--dry-run"]).await;
     assert!(said.contains("dry run: nothing was written"), "{said}");
     assert_eq!(s.get("/api/productions").await.1, json!([]), "{said}");
+
+    // A camera here already has the id of one of theirs: that row is refused, not the show.
+    let mine = s.production("Ours").await;
+    s.create(&mine, "cameras", json!({"id": CLASH, "name": "Ours"})).await;
 
     // Subscribers of the production list see the productions arrive.
     let mut list = WsClient::connect(&s.ws_url()).await;
@@ -285,6 +293,9 @@ async fn a_crew_moves_its_shows_over_from_the_original_database() {
     // The other production came too; one production at a time is possible.
     let other = by_label(&productions, OTHER);
     assert_eq!(other["showName"], "Small Show");
+    assert!(said.contains(&format!("x cameras {CLASH}:")), "{said}");
+    let (_, others) = s.get(&format!("/api/productions/{}/cameras", other["id"].as_str().unwrap())).await;
+    assert_eq!(others.as_array().map(Vec::len), Some(1), "the rest of that show came: {others}");
     let only = import(&s, &src.url, &["--production", OTHER, "--dry-run"]).await;
     assert!(only.contains(OTHER) && !only.contains(GALA), "{only}");
 

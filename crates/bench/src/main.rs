@@ -13,6 +13,7 @@ mod presence;
 mod server;
 mod stats;
 mod transfer;
+mod videodept;
 mod writes;
 mod ws;
 
@@ -231,6 +232,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
     if wants("transfer") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
         rows.extend(transfer::run(&server, plan.transfer).await);
+        rows.extend(videodept::run(&cli.server_bin, &server, plan.transfer).await);
     }
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
