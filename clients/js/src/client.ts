@@ -1,13 +1,16 @@
 /**
  * The connection: one WebSocket for every production a page has open, REST for reads and
- * writes. It reconnects with jittered backoff and resumes each production from its last
- * seq, keeps writes made offline in a queue (IndexedDB in browsers) and replays them in
- * order with their Idempotency-Keys, so each lands exactly once.
+ * writes, the device cache and the write queue. It reconnects with jittered backoff and
+ * resumes each production from its last seq, shows cached productions at once (offline
+ * too), and sends queued writes in order with their Idempotency-Keys, each under the
+ * identity that made it, one tab at a time (Web Locks), so each lands exactly once.
  */
 import { DEFAULT_BACKOFF, delay, type Backoff } from "./backoff.js";
+import { defaultCache, type CacheStorage } from "./cache.js";
 import { Emitter } from "./events.js";
-import { ProductionHandle } from "./production.js";
-import { defaultQueue, type QueueStorage, type QueuedWrite } from "./queue.js";
+import { rollbackOf, type PendingOp, type Rollback } from "./overlay.js";
+import { ProductionHandle, type CachedProduction } from "./production.js";
+import { defaultQueue, type QueueStorage, type QueuedWrite, type WriteTarget } from "./queue.js";
 import type { Production } from "./types.js";
 
 export type ConnectionState = "connecting" | "online" | "offline";
@@ -27,37 +30,71 @@ export interface ClientOptions {
   /** Defaults to the platform's; pass `ws`'s in Node 20. */
   WebSocket?: typeof WebSocket;
   fetch?: typeof fetch;
-  /** Where offline writes wait: IndexedDB in browsers, memory elsewhere. */
+  /** Where writes wait for the server: IndexedDB in browsers (one per server), memory elsewhere. */
   queue?: QueueStorage;
+  /** The device cache: IndexedDB in browsers (per server and user), memory elsewhere. */
+  cache?: CacheStorage;
+  /** The cache's size budget per server and user, in bytes (default 20 MB). */
+  cacheBudget?: number;
   backoff?: Backoff;
 }
 
+/** Writes waiting for the server on this device: yours, and other people's (another
+ * account used in this browser) that wait for their author. */
+export interface PendingCounts {
+  mine: number;
+  others: number;
+}
+
 export interface ClientEvents {
-  [name: string]: unknown;
   state: ConnectionState;
   /** A write the server refused for good (4xx), or a failure worth showing. */
   error: { message: string; status?: number; body?: unknown };
+  /** A write the server refused: its values are off the screen again. */
+  rollback: Rollback;
   /** `settings:*` events: shared lookup lists changed. */
   settings: { event: string; data: unknown };
-  /** How many writes wait for the server. */
-  pending: number;
+  pending: PendingCounts;
 }
 
 /** The server's answer to a request. */
 export interface Answer {
   status: number;
-  body: any;
+  body: unknown;
 }
 
 /** A request that could not reach the server (offline, connection refused). */
 export class NetworkError extends Error {}
 
+/** A request the server answered with an error. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(((body as { message?: unknown } | null)?.message as string) ?? `HTTP ${status}`);
+  }
+}
+
 export function newId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** The `sub` of a JWT, read without checking it (the server checks it). */
+function subject(token: string): string {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const sub = JSON.parse(atob(part)).sub;
+    return typeof sub === "string" ? sub : "";
+  } catch {
+    return "";
+  }
+}
+
 export class ProdsyncClient extends Emitter<ClientEvents> {
   readonly opts: ClientOptions;
+  /** The server's origin: queues, caches and locks are kept per server. */
+  readonly server: string;
   private ws: WebSocket | null = null;
   private _state: ConnectionState = "offline";
   private attempt = 0;
@@ -65,62 +102,146 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
   private closed = false;
   private handles = new Map<string, ProductionHandle>();
   private queue: QueueStorage;
-  private nextN = Date.now() * 1000;
+  private cache: CacheStorage | null;
   private flushing: Promise<void> | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private waiting = new Map<number, (a: Answer | null) => void>();
+  private counts: PendingCounts = { mine: 0, others: 0 };
   private WS: typeof WebSocket;
   private http: typeof fetch;
+  private channel: BroadcastChannel | null = null;
+  private unlisten: (() => void)[] = [];
 
   constructor(opts: ClientOptions) {
     super();
     this.opts = opts;
-    this.queue = opts.queue ?? defaultQueue();
+    this.server = new URL(opts.url).origin;
+    this.queue = opts.queue ?? defaultQueue(this.server);
+    this.cache = opts.cache ?? null;
     const WS = opts.WebSocket ?? globalThis.WebSocket;
     if (!WS) throw new Error("no WebSocket: pass one in the options (Node 20: the ws package)");
     this.WS = WS;
     this.http = opts.fetch ?? globalThis.fetch.bind(globalThis);
     if (typeof window !== "undefined" && typeof window.addEventListener === "function") {
-      window.addEventListener("offline", () => this.ws?.close());
-      window.addEventListener("online", () => {
+      const offline = () => this.ws?.close();
+      const online = () => {
         this.reconnectNow();
         void this.flush();
-      });
+      };
+      window.addEventListener("offline", offline);
+      window.addEventListener("online", online);
+      this.unlisten.push(
+        () => window.removeEventListener("offline", offline),
+        () => window.removeEventListener("online", online),
+      );
     }
-    this.connect();
+    if (typeof BroadcastChannel !== "undefined") {
+      // Another tab queued or sent a write: counts and overlays follow.
+      this.channel = new BroadcastChannel(`prodsync@${this.server}`);
+      this.channel.onmessage = () => void this.refreshPending();
+    }
+    void this.refreshPending();
+    void this.connect();
   }
 
   get state(): ConnectionState {
     return this._state;
   }
 
-  /** Writes waiting for the server. */
+  /** Writes waiting on this device (a stable object until the counts change). */
+  get pending(): PendingCounts {
+    return this.counts;
+  }
+
+  /** Who writes: the user id, or the token's subject. */
+  async me(): Promise<string> {
+    if (this.opts.user) return this.opts.user.id;
+    const token = await this.token();
+    return token ? subject(token) : "";
+  }
+
+  private async deviceCache(): Promise<CacheStorage> {
+    this.cache ??= defaultCache(`${this.server}|${await this.me()}`, this.opts.cacheBudget);
+    return this.cache;
+  }
+
+  /** Forgets everything this user's session kept on the device (on sign-out). */
+  async clearCache(): Promise<void> {
+    await (await this.deviceCache()).clear();
+  }
+
+  /** Writes waiting for the server, every author's, in order. */
   async pendingWrites(): Promise<QueuedWrite[]> {
     return this.queue.all();
   }
 
-  /** The productions you may see, oldest first. */
+  /** The productions you may see, oldest first; offline, the list last seen. */
   async listProductions(): Promise<Production[]> {
-    return (await this.ok("GET", "/api/productions")).body;
+    const cache = await this.deviceCache();
+    try {
+      const list = (await this.ok("GET", "/api/productions")).body as Production[];
+      await cache.put("productions", list);
+      return list;
+    } catch (e) {
+      const kept = e instanceof NetworkError ? await cache.get<Production[]>("productions") : undefined;
+      if (kept) return kept;
+      throw e;
+    }
   }
 
-  /** Loads a production (snapshot), joins its room and keeps it current. */
+  /**
+   * Opens a production: from the cache at once when it is there (then the server sends
+   * what happened since its seq, or says to reload), else from a snapshot. Joins its room
+   * and keeps it current until `leave()`.
+   */
   async open(productionId: string): Promise<ProductionHandle> {
     const existing = this.handles.get(productionId);
     if (existing) return existing;
     const handle = new ProductionHandle(this, productionId);
-    await handle.load();
+    const cached = await (await this.deviceCache()).get<CachedProduction>(`production:${productionId}`);
+    if (cached) handle.restore(cached);
+    else await handle.load();
     this.handles.set(productionId, handle);
+    await this.refreshPending();
     this.send("join-production", { productionId, since: handle.seq });
     return handle;
   }
 
-  /** Stops everything: no reconnect after this. */
+  /** Stops following a production: its room, and the handle's listeners and timers. */
+  leave(productionId: string): void {
+    const handle = this.handles.get(productionId);
+    if (!handle) return;
+    this.handles.delete(productionId);
+    this.send("leave-production", { productionId });
+    handle.dispose();
+  }
+
+  /** Keeps a production's server copy on the device. */
+  async cacheProduction(productionId: string, copy: CachedProduction): Promise<void> {
+    if (!copy.production) return;
+    try {
+      await (await this.deviceCache()).put(`production:${productionId}`, copy);
+    } catch {
+      // A full or unavailable store costs the next open a snapshot, nothing more.
+    }
+  }
+
+  /** Stops everything: the socket, timers, listeners; no reconnect after this. */
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.timer = this.flushTimer = null;
+    for (const id of [...this.handles.keys()]) this.leave(id);
     this.ws?.close(1000);
+    this.ws = null;
+    for (const u of this.unlisten.splice(0)) u();
+    this.channel?.close();
+    this.channel = null;
+    for (const resolve of this.waiting.values()) resolve(null);
+    this.waiting.clear();
     this.setState("offline");
+    this.removeAllListeners();
   }
 
   /** Drops the connection as a network fault would (tests, and a "reconnect" button). */
@@ -162,6 +283,7 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
     } catch {
       return this.scheduleReconnect();
     }
+    if (this.closed) return ws.close(1000);
     this.ws = ws;
     ws.onopen = () => {
       this.attempt = 0;
@@ -202,7 +324,7 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
   }
 
   private dispatch(text: string) {
-    let frame: { event: string; data: any };
+    let frame: { event: string; data: { productionId?: string; [k: string]: unknown } };
     try {
       frame = JSON.parse(text);
     } catch {
@@ -210,12 +332,11 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
     }
     const { event, data } = frame;
     if (event.startsWith("settings:")) return this.emit("settings", { event, data });
-    const handle = data && this.handles.get(data.productionId);
-    if (!handle) return;
-    handle.onFrame(event, data);
+    const handle = data?.productionId ? this.handles.get(data.productionId) : undefined;
+    handle?.onFrame(event, data);
   }
 
-  // ---- REST and the offline queue ---------------------------------------------------
+  // ---- REST and the write queue -----------------------------------------------------
 
   async request(method: string, path: string, body?: unknown, key?: string): Promise<Answer> {
     const headers: Record<string, string> = {};
@@ -241,31 +362,25 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
-  /** A request that must succeed. */
+  /** A request that must succeed; an error answer throws `HttpError`. */
   async ok(method: string, path: string, body?: unknown): Promise<Answer> {
     const a = await this.request(method, path, body);
-    if (a.status >= 400) throw Object.assign(new Error(a.body?.message ?? `HTTP ${a.status}`), a);
+    if (a.status >= 400) throw new HttpError(a.status, a.body);
     return a;
   }
 
   /**
-   * A write: sent now when online, else queued. Resolves with the server's answer, or with
-   * `null` when it was queued (it is sent, in order, once back online).
+   * A write: queued (it shows at once in the overlay) and sent in order. Resolves with the
+   * server's answer when online, or `null` when it waits for the connection.
    */
-  async write(productionId: string, method: QueuedWrite["method"], url: string, body?: unknown): Promise<Answer | null> {
-    const w: QueuedWrite = { n: this.nextN++, key: newId(), method, url, body, productionId };
-    // Behind queued writes, a new one waits its turn: order is kept.
-    if (this._state === "online" && (await this.queue.all()).length === 0) {
-      try {
-        return await this.settle(w, await this.request(method, url, body, w.key));
-      } catch (e) {
-        if (!(e instanceof NetworkError)) throw e;
-      }
-    }
-    await this.queue.put(w);
-    this.emit("pending", (await this.queue.all()).length);
-    if (this._state === "online") this.retryFlushSoon();
-    return null;
+  async write(productionId: string, method: QueuedWrite["method"], url: string, body: unknown, target: WriteTarget): Promise<Answer | null> {
+    const w = await this.queue.add({ key: newId(), author: await this.me(), method, url, body, productionId, target });
+    await this.refreshPending();
+    this.channel?.postMessage("queue");
+    if (this._state !== "online") return null;
+    const answered = new Promise<Answer | null>((resolve) => this.waiting.set(w.n, resolve));
+    void this.flush();
+    return answered;
   }
 
   /** Online but a request failed: try the queue again shortly. */
@@ -277,35 +392,67 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
     }, 1000);
   }
 
-  /** Reports a refused write; answers the rest. */
-  private settle(w: QueuedWrite, a: Answer): Answer {
-    if (a.status >= 400) this.emit("error", { message: a.body?.message ?? `HTTP ${a.status}`, status: a.status, body: a.body });
-    this.handles.get(w.productionId)?.answered(w, a);
-    return a;
+  /** The counts and every open production's overlay, from the queue. */
+  private async refreshPending(): Promise<void> {
+    const all = await this.queue.all();
+    const me = await this.me();
+    const mine = all.filter((w) => w.author === me);
+    const counts = { mine: mine.length, others: all.length - mine.length };
+    const moved = counts.mine !== this.counts.mine || counts.others !== this.counts.others;
+    if (moved) this.counts = counts;
+    for (const h of this.handles.values()) {
+      h.setPending(mine.filter((w) => w.productionId === h.id).map((w): PendingOp => ({ ...w.target, n: w.n })));
+    }
+    if (moved) this.emit("pending", counts);
   }
 
-  /** Sends queued writes in order; stops at the first that cannot reach the server. */
+  /**
+   * Sends your queued writes in order; stops at the first that cannot reach the server.
+   * One tab at a time (Web Locks, where the platform has them): another tab of the same
+   * user waits, then finds the writes gone.
+   */
   flush(): Promise<void> {
     this.flushing ??= (async () => {
       try {
-        for (const w of await this.queue.all()) {
-          let a: Answer;
-          try {
-            a = await this.request(w.method, w.url, w.body, w.key);
-          } catch {
-            // Still offline: the next reconnect (or, while the socket is up, a timer) tries again.
-            if (this._state === "online") this.retryFlushSoon();
-            return;
-          }
-          if (a.status >= 500) return;
-          await this.queue.remove(w.n);
-          this.settle(w, a);
-          this.emit("pending", (await this.queue.all()).length);
-        }
+        const me = await this.me();
+        const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+        if (locks) await locks.request(`prodsync-flush@${this.server}|${me}`, () => this.sendQueued(me));
+        else await this.sendQueued(me);
       } finally {
         this.flushing = null;
       }
     })();
     return this.flushing;
+  }
+
+  private async sendQueued(me: string): Promise<void> {
+    for (const w of await this.queue.all()) {
+      if (w.author !== me || this.closed) continue;
+      let a: Answer;
+      try {
+        a = await this.request(w.method, w.url, w.body, w.key);
+      } catch {
+        // Still offline: the next reconnect (or, while the socket is up, a timer) tries again.
+        if (this._state === "online") this.retryFlushSoon();
+        return;
+      }
+      if (a.status >= 500) return this.retryFlushSoon();
+      this.settle(w, a);
+      await this.queue.remove(w.n);
+      await this.refreshPending();
+      this.channel?.postMessage("queue");
+      this.waiting.get(w.n)?.(a);
+      this.waiting.delete(w.n);
+    }
+  }
+
+  /** The answer to the server's copy first, then the write leaves the overlay: no flicker. */
+  private settle(w: QueuedWrite, a: Answer) {
+    const refused = a.status >= 400 ? rollbackOf(w.productionId, w.target, a.status, a.body) : null;
+    if (refused) {
+      this.emit("error", { message: refused.reason, status: a.status, body: a.body });
+      this.emit("rollback", refused);
+    }
+    this.handles.get(w.productionId)?.answered(w, a, refused);
   }
 }
