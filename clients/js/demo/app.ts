@@ -4,7 +4,7 @@
  * undo/redo, a connection indicator and a notice when an edit met someone else's.
  * Everything goes through the client library (../src).
  */
-import { ProdsyncClient, type Change, type EntityPath, type PresentUser, type ProductionHandle } from "../src/index.js";
+import { ProdsyncClient, type EntityPath, type PresentUser, type ProductionHandle, type ProductionView } from "../src/index.js";
 
 interface Column {
   field: string;
@@ -55,7 +55,13 @@ const userId = params.get("user") ?? localStorage.getItem("prodsync-user") ?? `g
 const userName = params.get("name") ?? userId.charAt(0).toUpperCase() + userId.slice(1);
 localStorage.setItem("prodsync-user", userId);
 
-const client = new ProdsyncClient({ url: location.origin, user: { id: userId, name: userName } });
+// jwt mode: `?token=<jwt>` (the user is the token's subject).
+const token = params.get("token");
+const client = new ProdsyncClient(
+  token ? { url: location.origin, token } : { url: location.origin, user: { id: userId, name: userName } },
+);
+// The page itself works offline: a service worker keeps its files (demo/sw.ts).
+if ("serviceWorker" in navigator) void navigator.serviceWorker.register("/sw.js");
 let current: ProductionHandle | null = null;
 
 const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
@@ -82,10 +88,16 @@ function showState() {
   conn.textContent = client.state;
 }
 client.on("state", showState);
-client.on("pending", (n) => {
-  $("#pending").textContent = n ? `${n} edit${n === 1 ? "" : "s"} waiting to be sent` : "";
+client.on("pending", ({ mine, others }) => {
+  const own = mine ? `${mine} edit${mine === 1 ? "" : "s"} waiting to be sent` : "";
+  const theirs = others ? `${others} from another account waiting for its author` : "";
+  $("#pending").textContent = [own, theirs].filter(Boolean).join("; ");
 });
-client.on("error", (e) => notice(`The server refused an edit: ${e.message}`));
+client.on("rollback", (r) => {
+  const name = current?.get(r.path as EntityPath, r.id) as { name?: string; title?: string } | undefined;
+  const what = r.fields.length ? r.fields.join(", ") : r.kind;
+  notice(`Your change to ${name?.name ?? name?.title ?? r.path}'s ${what} was refused: ${r.reason}`);
+});
 
 function notice(text: string) {
   const n = $("#notice");
@@ -109,7 +121,7 @@ async function showProductions() {
 $("#new-production").addEventListener("submit", async (e) => {
   e.preventDefault();
   const input = $<HTMLInputElement>("#new-name");
-  const created = (await client.ok("POST", "/api/productions", { showName: input.value || "New show", client: "Demo" })).body;
+  const created = (await client.ok("POST", "/api/productions", { showName: input.value || "New show", client: "Demo" })).body as { id: string };
   input.value = "";
   await showProductions();
   location.hash = `#/p/${created.id}`;
@@ -117,30 +129,54 @@ $("#new-production").addEventListener("submit", async (e) => {
 
 // ---- a production ------------------------------------------------------------------------
 
+let unsubscribe: (() => void) | null = null;
+
 async function open(pid: string) {
   current?.blur();
+  unsubscribe?.();
+  if (current && current.id !== pid) current.leave();
   const h = await client.open(pid);
   current = h;
-  $("#title").textContent = h.production?.showName ?? "";
   const tables = $("#tables");
   tables.replaceChildren();
   for (const t of TABLES) tables.append(table(h, t));
-  for (const t of TABLES) for (const e of h.list(t.path)) upsertRow(t.path, e as any);
-  h.on("change", (c: Change) => {
-    if (h !== current) return;
-    if (c.path === "production") $("#title").textContent = c.entity.showName;
-    else if (c.action === "deleted") document.querySelector(`tr[data-id="${c.entity.id}"]`)?.remove();
-    else upsertRow(c.path, c.entity);
-    void showActivity(h);
-  });
+  rendered.clear();
+  // Every change of what is shown (events, your edits, a refused edit rolled back) comes
+  // as a new snapshot; unchanged entities keep their objects, so only changed rows redraw.
+  unsubscribe = h.subscribe(() => render(h.getSnapshot()));
+  render(h.getSnapshot());
+  h.on("change", () => void showActivity(h));
   h.on("presence", (users) => h === current && showPresence(users));
   h.on("conflict", ({ conflicts }) => {
     const c = conflicts[0];
     notice(`Your edit of ${c.field} replaced ${c.overwrittenBy ?? "someone"}'s newer value "${String(c.overwrittenValue)}".`);
   });
-  h.on("resync", () => open(pid));
+  h.on("resync", () => render(h.getSnapshot()));
   showPresence(h.presence());
   void showActivity(h);
+}
+
+const rendered = new Map<string, unknown>();
+
+function render(view: ProductionView) {
+  $("#title").textContent = view.production?.showName ?? "";
+  document.body.dataset.cached = String(view.fromCache);
+  for (const t of TABLES) {
+    const list = (view.entities[t.path] ?? []) as unknown as readonly { id: string; [f: string]: unknown }[];
+    const shown = new Set(list.map((e) => e.id));
+    for (const e of list) {
+      if (rendered.get(e.id) === e) continue;
+      rendered.set(e.id, e);
+      upsertRow(t.path, e);
+    }
+    document.querySelectorAll(`table[data-path="${t.path}"] tr[data-id]`).forEach((row) => {
+      const id = (row as HTMLElement).dataset.id ?? "";
+      if (!shown.has(id)) {
+        row.remove();
+        rendered.delete(id);
+      }
+    });
+  }
 }
 
 function table(h: ProductionHandle, t: (typeof TABLES)[number]) {
@@ -153,10 +189,7 @@ function table(h: ProductionHandle, t: (typeof TABLES)[number]) {
   tbl.append(head);
   section.append(tbl);
   const add = el("button", { "data-add": t.path }, `Add ${t.one}`);
-  add.addEventListener("click", async () => {
-    const id = await h.create(t.path, t.fresh() as any);
-    upsertRow(t.path, { id, ...t.fresh() });
-  });
+  add.addEventListener("click", () => void h.create(t.path, t.fresh()));
   section.append(add);
   return section;
 }
@@ -170,10 +203,7 @@ function upsertRow(path: EntityPath, entity: { id: string; [f: string]: unknown 
     row = el("tr", { "data-id": entity.id });
     for (const c of t.columns) row.append(cell(path, entity.id, c));
     const del = el("button", { class: "delete", title: "Delete" }, "×");
-    del.addEventListener("click", () => {
-      row?.remove();
-      void current?.remove(path, entity.id);
-    });
+    del.addEventListener("click", () => void current?.remove(path, entity.id));
     const td = el("td");
     td.append(del);
     row.append(td);
@@ -195,7 +225,7 @@ function cell(path: EntityPath, id: string, c: Column) {
   input.addEventListener("blur", () => current?.blur());
   input.addEventListener("change", () => {
     const value = c.kind === "bool" ? input.checked : c.kind === "number" ? (input.value === "" ? null : Number(input.value)) : input.value;
-    void current?.update(path, id, { [c.field]: value } as any);
+    void current?.update(path, id, { [c.field]: value });
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") input.blur();
@@ -205,7 +235,7 @@ function cell(path: EntityPath, id: string, c: Column) {
   return td;
 }
 
-function showPresence(users: PresentUser[]) {
+function showPresence(users: readonly PresentUser[]) {
   const bar = $("#people");
   bar.replaceChildren();
   for (const u of users) {
@@ -229,7 +259,7 @@ async function showActivity(h: ProductionHandle) {
     const list = $("#activity");
     list.replaceChildren();
     for (const item of feed.items) {
-      const what = item.changes.map((c: { field: string; to: unknown }) => `${c.field} → ${JSON.stringify(c.to)}`).join(", ");
+      const what = item.changes.map((c) => `${c.field} → ${JSON.stringify(c.to)}`).join(", ");
       const text = `${item.userName ?? item.userId ?? "someone"} ${item.cause ? `${item.cause} ` : ""}${item.action} ${item.entityType} ${item.entityName ?? ""} ${what}`;
       list.append(el("li", {}, text));
     }
@@ -247,7 +277,9 @@ $("#redo").addEventListener("click", async () => {
 $("#duplicate").addEventListener("click", async () => {
   if (!current) return;
   const showName = `${$("#title").textContent || "Show"} (copy)`;
-  const made = (await client.ok("POST", `/api/productions/${current.id}/duplicate`, { showName, resetChecklist: true })).body;
+  const made = (await client.ok("POST", `/api/productions/${current.id}/duplicate`, { showName, resetChecklist: true })).body as {
+    production: { id: string };
+  };
   await showProductions();
   location.hash = `#/p/${made.production.id}`;
 });
