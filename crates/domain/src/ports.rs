@@ -99,6 +99,14 @@ pub struct ChangePage {
     pub has_more: bool,
 }
 
+/// Events after a seq as replay sends them (see [`crate::change::RawEvent`]).
+#[derive(Debug)]
+pub struct RawPage {
+    pub events: Vec<crate::change::RawEvent>,
+    pub head_seq: i64,
+    pub has_more: bool,
+}
+
 /// Versioned entities. Every successful write commits together with its change-log entry.
 #[async_trait]
 pub trait EntityStore: Send + Sync {
@@ -156,6 +164,17 @@ pub trait ChangeFeed: Send + Sync {
     ) -> Result<ChangePage, SyncError>;
     /// The production's latest seq; `NotFound` for an unknown production.
     async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError>;
+    /// The same events as `changes_since`, with their JSON kept as text (for replay).
+    async fn raw_changes_since(
+        &self,
+        production: ProductionId,
+        since: i64,
+        limit: i64,
+    ) -> Result<RawPage, SyncError> {
+        let page = self.changes_since(production, since, limit).await?;
+        let events = page.events.iter().map(crate::change::RawEvent::from).collect();
+        Ok(RawPage { events, head_seq: page.head_seq, has_more: page.has_more })
+    }
 }
 
 /// Runs one write command in one transaction, keeping its idempotency receipt (when given)

@@ -460,18 +460,27 @@ impl<L: Link> Conn<L> {
         }
         let mut cursor = since.unwrap_or(head);
         let mut replayed = 0;
-        while cursor < head {
-            let page = match self
-                .hub
-                .feed()
-                .changes_since(ProductionId(production_id), cursor, REPLAY_PAGE.min(head - cursor))
-                .await
-            {
-                Ok(page) => page,
-                Err(e) => return self.refuse_join(production_id, since, e).await,
+        // Each page is read while the one before it is sent; the JSON goes out as the log
+        // holds it (no parse, no re-encoding).
+        let feed = self.hub.feed().clone();
+        let fetch = move |from: i64| {
+            let feed = feed.clone();
+            tokio::spawn(async move {
+                feed.raw_changes_since(ProductionId(production_id), from, REPLAY_PAGE.min(head - from)).await
+            })
+        };
+        let mut next = (cursor < head).then(|| fetch(cursor));
+        while let Some(reading) = next.take() {
+            let page = match reading.await {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => return self.refuse_join(production_id, since, e).await,
+                Err(e) => {
+                    return self.refuse_join(production_id, since, SyncError::Internal(e.to_string())).await
+                }
             };
-            if page.events.is_empty() {
-                break;
+            let Some(last) = page.events.last().map(|e| e.seq()) else { break };
+            if last < head {
+                next = Some(fetch(last));
             }
             for event in page.events {
                 cursor = event.seq();

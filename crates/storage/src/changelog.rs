@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use prodsync_domain::change::{previous_from_diff, EventName};
+use prodsync_domain::change::{previous_from_diff, EventName, RawEvent, RawPayload};
 use prodsync_domain::field::format_timestamp;
 use prodsync_domain::history::{base_values, PastChange};
 use prodsync_domain::member::{MemberChange, MEMBER};
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::db_error::DbError;
 use crate::prepared::{stmt, Sql};
-use crate::rows::{HistoryRow, LogRow, SeqRow};
+use crate::rows::{HistoryRow, LogRow, RawLogRow, SeqRow};
 
 /// Bumps the production's counter and writes the entry in one statement. The counter row
 /// stays locked until commit, so the next writer of this production gets the next seq only
@@ -53,6 +53,14 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
         "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
     created_at, changed_fields, diff, data, cause FROM change_log WHERE production_id = $1 AND seq > $2 \
     ORDER BY seq LIMIT $3",
+    )
+});
+
+/// The same page as [`EVENTS_SINCE`] for replay: `previous` (an update's old values) is
+/// taken from the diff by PostgreSQL, and JSON comes back as text.
+pub static RAW_EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "SELECT production_id, seq, entity_type, action, entity_version, user_id, created_at, changed_fields,     data, CASE WHEN action = 'updated' AND jsonb_typeof(diff) = 'object' THEN (SELECT coalesce(jsonb_object_agg(d.k, d.v -> 'old'), '{}'::jsonb)     FROM jsonb_each(diff) AS d(k, v)) END AS previous, cause FROM change_log     WHERE production_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     )
 });
 
@@ -161,6 +169,26 @@ fn past_change(row: HistoryRow) -> PastChange {
 
 /// A log row as the event it was; a row naming a type this build does not know is a
 /// fault (a newer server's log read by an older one), not something to guess at.
+pub fn to_raw_event(row: RawLogRow) -> Result<RawEvent, DbError> {
+    let Some(name) = EventName::parse(&format!("{}:{}", row.entity_type, row.action)) else {
+        return Err(DbError::internal(format!("change log row {} names an unknown event", row.seq)));
+    };
+    Ok(RawEvent {
+        event: name,
+        data: RawPayload {
+            data: row.data,
+            user_id: row.user_id,
+            timestamp: format_timestamp(row.created_at),
+            production_id: row.production_id,
+            seq: row.seq,
+            version: row.entity_version,
+            changed_fields: row.changed_fields,
+            previous: row.previous,
+            cause: row.cause.as_deref().and_then(Cause::parse),
+        },
+    })
+}
+
 pub fn to_event(row: LogRow) -> Result<ChangeEvent, DbError> {
     let Some(name) = EventName::parse(&format!("{}:{}", row.entity_type, row.action)) else {
         return Err(DbError::internal(format!("change log row {} names an unknown event", row.seq)));

@@ -8,16 +8,16 @@ use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 use diesel::OptionalExtension;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use prodsync_domain::catalog::{self, PRODUCTION};
-use prodsync_domain::ports::{ChangeFeed, ChangePage, HealthCheck, Snapshot};
+use prodsync_domain::ports::{ChangeFeed, ChangePage, HealthCheck, RawPage, Snapshot};
 use prodsync_domain::SyncError;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::changelog::{to_event, EVENTS_SINCE};
+use crate::changelog::{to_event, to_raw_event, EVENTS_SINCE, RAW_EVENTS_SINCE};
 use crate::db_error::DbError;
 use crate::entities::decode;
 use crate::prepared::{stmt, Sql};
-use crate::rows::{HeadRow, KindRow, LogRow};
+use crate::rows::{HeadRow, KindRow, Seq};
 use crate::sql::SNAPSHOT;
 use crate::PgStore;
 use prodsync_domain::ProductionId;
@@ -66,6 +66,46 @@ impl ChangeFeed for PgStore {
         since: i64,
         limit: i64,
     ) -> Result<ChangePage, SyncError> {
+        let (events, head_seq, has_more) =
+            self.page(production, since, limit, &EVENTS_SINCE, to_event).await?;
+        Ok(ChangePage { events, head_seq, has_more })
+    }
+
+    async fn raw_changes_since(
+        &self,
+        production: ProductionId,
+        since: i64,
+        limit: i64,
+    ) -> Result<RawPage, SyncError> {
+        let (events, head_seq, has_more) =
+            self.page(production, since, limit, &RAW_EVENTS_SINCE, to_raw_event).await?;
+        Ok(RawPage { events, head_seq, has_more })
+    }
+
+    async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError> {
+        let production = production.uuid();
+        let run = async {
+            let mut conn = self.conn().await?;
+            Ok(head(&mut conn, production).await?.seq)
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+}
+
+impl PgStore {
+    /// A page of the log after `since` (at most `limit` events), its rows read by `sql`:
+    /// `ResyncRequired` when the log no longer holds (or never held) what follows `since`.
+    async fn page<R, E>(
+        &self,
+        production: ProductionId,
+        since: i64,
+        limit: i64,
+        sql: &Sql,
+        convert: fn(R) -> Result<E, DbError>,
+    ) -> Result<(Vec<E>, i64, bool), SyncError>
+    where
+        R: diesel::QueryableByName<diesel::pg::Pg> + Seq + Send + 'static,
+    {
         let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
@@ -74,28 +114,19 @@ impl ChangeFeed for PgStore {
             if since < head.log_floor || since > head.seq {
                 return Err(resync.into());
             }
-            let rows: Vec<LogRow> = stmt(&EVENTS_SINCE)
+            let rows: Vec<R> = stmt(sql)
                 .bind::<SqlUuid, _>(production)
                 .bind::<BigInt, _>(since)
                 .bind::<BigInt, _>(limit + 1)
                 .load(&mut conn)
                 .await?;
             // Pruning may have run between the two statements: never hand out a gap.
-            if <[LogRow]>::first(&rows).is_some_and(|r| r.seq != since + 1) {
+            if <[R]>::first(&rows).is_some_and(|r| r.seq() != since + 1) {
                 return Err(resync.into());
             }
             let has_more = rows.len() as i64 > limit;
-            let events = rows.into_iter().take(limit as usize).map(to_event).collect::<Result<_, _>>()?;
-            Ok(ChangePage { events, head_seq: head.seq, has_more })
-        };
-        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
-    }
-
-    async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError> {
-        let production = production.uuid();
-        let run = async {
-            let mut conn = self.conn().await?;
-            Ok(head(&mut conn, production).await?.seq)
+            let events = rows.into_iter().take(limit as usize).map(convert).collect::<Result<_, _>>()?;
+            Ok((events, head.seq, has_more))
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }

@@ -123,6 +123,70 @@ fn salvage(raw: &RawValue, depth: usize) -> Value {
     Value::String(UNREADABLE.into())
 }
 
+/// A JSONB column kept as its JSON text, for replay: no parse into values, no encoding
+/// back. Text that may not parse whole (a digit run long enough to overflow a double, or
+/// nesting past the parser's limit) takes the lenient way, scrubbed as [`ScrubbedJson`].
+pub struct RawJson(Box<RawValue>);
+
+impl From<RawJson> for Box<RawValue> {
+    fn from(j: RawJson) -> Box<RawValue> {
+        j.0
+    }
+}
+
+impl FromSql<Jsonb, Pg> for RawJson {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        match value.as_bytes().split_first() {
+            Some((1, text)) => Ok(RawJson(raw(text))),
+            _ => Err("unsupported JSONB encoding".into()),
+        }
+    }
+}
+
+/// A nullable [`RawJson`].
+pub struct MaybeRawJson(Option<Box<RawValue>>);
+
+impl From<MaybeRawJson> for Option<Box<RawValue>> {
+    fn from(j: MaybeRawJson) -> Option<Box<RawValue>> {
+        j.0
+    }
+}
+
+impl FromSql<Nullable<Jsonb>, Pg> for MaybeRawJson {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        Ok(MaybeRawJson(Some(RawJson::from_sql(value)?.0)))
+    }
+
+    fn from_nullable_sql(value: Option<PgValue<'_>>) -> deserialize::Result<Self> {
+        value.map_or(Ok(MaybeRawJson(None)), Self::from_sql)
+    }
+}
+
+/// Digits in a row from which a number may overflow a double (PostgreSQL writes numbers
+/// without exponent: 1e308 is 309 digits). Counted anywhere, strings included: a false
+/// alarm only costs the slow way.
+const LONG_DIGITS: usize = 300;
+
+fn raw(text: &[u8]) -> Box<RawValue> {
+    let mut run = 0;
+    let long = text.iter().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= LONG_DIGITS
+    });
+    if !long {
+        if let Ok(r) = std::str::from_utf8(text)
+            .map_err(|_| ())
+            .and_then(|s| RawValue::from_string(s.to_owned()).map_err(|_| ()))
+        {
+            return r;
+        }
+    }
+    let mut v = decode(text);
+    scrub(&mut v);
+    serde_json::value::to_raw_value(&v)
+        .unwrap_or_else(|_| RawValue::from_string("null".into()).expect("null is JSON"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +194,20 @@ mod tests {
 
     fn nested(levels: usize) -> String {
         format!("{}1{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    #[test]
+    fn replay_keeps_the_text_and_scrubs_what_would_not_parse() {
+        let plain = r#"{"a": [1, 2.5], "b": "x"}"#;
+        assert_eq!(raw(plain.as_bytes()).get(), plain, "the log's own text, untouched");
+        let past_f64 = format!("1{}", "0".repeat(400));
+        let poisoned = format!(r#"{{"big": {past_f64}, "ok": 2, "deep": {}}}"#, nested(1000));
+        let got: Value =
+            serde_json::from_str(raw(poisoned.as_bytes()).get()).expect("readable by any client");
+        let mut as_changes_gives = decode(poisoned.as_bytes());
+        scrub(&mut as_changes_gives);
+        assert_eq!(got, as_changes_gives, "the same as /changes reads it");
+        assert_eq!((got["big"].clone(), got["ok"].clone()), (Value::Null, json!(2)));
     }
 
     #[test]

@@ -72,6 +72,33 @@ pub struct LogRow {
     pub cause: Option<String>,
 }
 
+/// A change-log row for replay: the entity and `previous` as JSON text.
+#[derive(QueryableByName)]
+pub struct RawLogRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub production_id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    pub seq: i64,
+    #[diesel(sql_type = Text)]
+    pub entity_type: String,
+    #[diesel(sql_type = Text)]
+    pub action: String,
+    #[diesel(sql_type = BigInt)]
+    pub entity_version: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub user_id: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: OffsetDateTime,
+    #[diesel(sql_type = Array<Text>)]
+    pub changed_fields: Vec<String>,
+    #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::RawJson)]
+    pub data: Box<serde_json::value::RawValue>,
+    #[diesel(sql_type = Nullable<Jsonb>, deserialize_as = crate::lenient::MaybeRawJson)]
+    pub previous: Option<Box<serde_json::value::RawValue>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub cause: Option<String>,
+}
+
 /// One past update of an entity, for the stale-echo rule.
 #[derive(QueryableByName)]
 pub struct HistoryRow {
@@ -81,4 +108,21 @@ pub struct HistoryRow {
     pub user_id: Option<String>,
     #[diesel(sql_type = Jsonb, deserialize_as = ScrubbedJson)]
     pub diff: Value,
+}
+
+/// A log row's seq, whichever shape it was read in.
+pub trait Seq {
+    fn seq(&self) -> i64;
+}
+
+impl Seq for LogRow {
+    fn seq(&self) -> i64 {
+        self.seq
+    }
+}
+
+impl Seq for RawLogRow {
+    fn seq(&self) -> i64 {
+        self.seq
+    }
 }
