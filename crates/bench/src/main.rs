@@ -153,21 +153,39 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
             let server = server::ServerProc::start(&cli.server_bin, &env).await?;
             let targets = fixtures::create(&http, &server.base, productions, cameras).await?;
             let mut ours = writes::run(&server, &targets, cli.clients, secs, label).await;
-            let reference = if pgbench::available() {
-                Some(pgbench::run(server.db_url(), cli.clients, secs, cameras, productions, label)?)
+            let mut references = Vec::new();
+            if pgbench::available() {
+                for script in [pgbench::Script::SameStatements, pgbench::Script::Minimal] {
+                    let db = server.db_url();
+                    references.push(pgbench::run(
+                        db,
+                        cli.clients,
+                        secs,
+                        cameras,
+                        productions,
+                        label,
+                        script,
+                    )?);
+                }
             } else {
-                eprintln!("pgbench not found: skipping the reference");
-                None
-            };
-            if let Some(r) = &reference {
-                ours.note = format!(
-                    "{:.0}% of pgbench's {:.0} tx/s",
-                    100.0 * ours.throughput / r.throughput,
-                    r.throughput
-                );
+                eprintln!("pgbench not found: skipping the references");
+            }
+            let ratios: Vec<String> = references
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{:.2}x {} ({:.0} tx/s)",
+                        ours.throughput / r.throughput,
+                        r.scenario,
+                        r.throughput
+                    )
+                })
+                .collect();
+            if !ratios.is_empty() {
+                ours.note = ratios.join("; ");
             }
             rows.push(ours);
-            rows.extend(reference);
+            rows.extend(references);
         }
     }
     if wants("fanout") {
