@@ -48,11 +48,15 @@ static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
     )
 });
 
+/// Seqs are gapless, so a page is exactly the range ($2, $3], $4 rows: bounded so
+/// the planner walks the primary key for that range, even when its statistics still
+/// think the production has a handful of rows (right after thousands were written, it
+/// sorted every row after `since` for every page).
 pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
         "SELECT production_id, seq, entity_type, action, entity_version, user_id, \
     created_at, changed_fields, diff, data, cause FROM change_log WHERE production_id = $1 AND seq > $2 \
-    ORDER BY seq LIMIT $3",
+    AND seq <= $3 ORDER BY seq LIMIT $4",
     )
 });
 
@@ -60,7 +64,7 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
 /// taken from the diff by PostgreSQL, and JSON comes back as text.
 pub static RAW_EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "SELECT production_id, seq, entity_type, action, entity_version, user_id, created_at, changed_fields,     data, CASE WHEN action = 'updated' AND jsonb_typeof(diff) = 'object' THEN (SELECT coalesce(jsonb_object_agg(d.k, d.v -> 'old'), '{}'::jsonb)     FROM jsonb_each(diff) AS d(k, v)) END AS previous, cause FROM change_log     WHERE production_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        "SELECT production_id, seq, entity_type, action, entity_version, user_id, created_at, changed_fields,     data, CASE WHEN action = 'updated' AND jsonb_typeof(diff) = 'object' THEN (SELECT coalesce(jsonb_object_agg(d.k, d.v -> 'old'), '{}'::jsonb)     FROM jsonb_each(diff) AS d(k, v)) END AS previous, cause FROM change_log     WHERE production_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
     )
 });
 

@@ -117,6 +117,7 @@ impl PgStore {
             let rows: Vec<R> = stmt(sql)
                 .bind::<SqlUuid, _>(production)
                 .bind::<BigInt, _>(since)
+                .bind::<BigInt, _>(since.saturating_add(limit + 1))
                 .bind::<BigInt, _>(limit + 1)
                 .load(&mut conn)
                 .await?;
