@@ -434,9 +434,12 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
       } catch {
         // Still offline: the next reconnect (or, while the socket is up, a timer) tries again.
         if (this._state === "online") this.retryFlushSoon();
-        return;
+        return this.stillQueued();
       }
-      if (a.status >= 500) return this.retryFlushSoon();
+      if (a.status >= 500) {
+        this.retryFlushSoon();
+        return this.stillQueued();
+      }
       this.settle(w, a);
       await this.queue.remove(w.n);
       await this.refreshPending();
@@ -444,6 +447,12 @@ export class ProdsyncClient extends Emitter<ClientEvents> {
       this.waiting.get(w.n)?.(a);
       this.waiting.delete(w.n);
     }
+  }
+
+  /** Writes whose callers wait for an answer learn that they wait in the queue (`null`). */
+  private stillQueued() {
+    for (const resolve of this.waiting.values()) resolve(null);
+    this.waiting.clear();
   }
 
   /** The answer to the server's copy first, then the write leaves the overlay: no flicker. */

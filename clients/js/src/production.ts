@@ -136,7 +136,7 @@ export class ProductionHandle extends Emitter<ProductionEvents> {
     const snap = (await this.client.ok("GET", `${this.base()}/snapshot`)).body as CachedProduction;
     this.restore(snap);
     this.fromCache = false;
-    this.saveSoon();
+    this.saveNow();
   }
 
   /** The copy from the cache (or a snapshot). */
@@ -201,6 +201,8 @@ export class ProductionHandle extends Emitter<ProductionEvents> {
       case "joined":
         this.live = true;
         this.fromCache = false;
+        // Current now: a page closed from here on reopens from this seq.
+        this.saveNow();
         this.changed();
         this.emit("live", { seq: this.seq });
         return;
@@ -306,6 +308,12 @@ export class ProductionHandle extends Emitter<ProductionEvents> {
       this.cacheTimer = null;
       void this.client.cacheProduction(this.id, this.copy());
     }, CACHE_DELAY_MS);
+  }
+
+  private saveNow() {
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
+    this.cacheTimer = null;
+    void this.client.cacheProduction(this.id, this.copy());
   }
 
   private copy(): CachedProduction {

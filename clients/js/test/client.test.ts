@@ -195,8 +195,10 @@ describe("the client against a real server", () => {
     const h = await c.open(pid);
     await until(h, () => h.live, "live");
     loseNext = true;
-    // Resolves once the retry (the same key) is answered; the first answer was lost.
+    // The answer is lost: the caller learns the write waits in the queue.
     await h.update("cameras", cam.id, { model: "HDC-3500" });
+    expect((await c.pendingWrites()).length).toBe(1); // the client cannot know it landed
+    await c.flush(); // the retry, with the same key, is answered from the receipt
     expect(puts).toBe(2);
     expect((await c.pendingWrites()).length).toBe(0);
     const log = await api("GET", `/api/productions/${pid}/changes?since=0`);

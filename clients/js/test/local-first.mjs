@@ -52,24 +52,25 @@ async function edit(page, id, field, value) {
   await cell(page, id, field).press("Enter");
 }
 
-/** Online, the production shown, its copy in the cache and the page's files kept. */
-async function ready(page, id) {
+/** Online, the production shown, its copy (at the current seq) in the cache and the page's files kept. */
+async function ready(page, pid, id) {
   await page.locator('[data-testid="conn"][data-state="online"]').waitFor();
   await cell(page, id, "model").waitFor();
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const head = (await api("GET", `/api/productions/${pid}/changes?since=0&limit=1`)).headSeq;
   await page.waitForFunction(
-    () =>
+    ([pid, head]) =>
       new Promise((resolve) => {
         const open = indexedDB.open("prodsync-cache");
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains("meta")) return resolve(false);
-          const count = db.transaction("meta").objectStore("meta").count();
-          count.onsuccess = () => resolve(count.result > 0);
+          if (!db.objectStoreNames.contains("values")) return resolve(false);
+          const all = db.transaction("values").objectStore("values").getAll();
+          all.onsuccess = () => resolve(all.result.some((v) => v?.production?.id === pid && v.seq === head));
         };
         open.onerror = () => resolve(false);
       }),
-    null,
+    [pid, head],
     { polling: 100 },
   );
 }
@@ -87,7 +88,7 @@ try {
     const page = await ctx.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(url("ann", pid));
-    await ready(page, cam);
+    await ready(page, pid, cam);
     await ctx.setOffline(true);
     await page.reload();
     await page.locator('body[data-cached="true"]').waitFor();
@@ -108,8 +109,8 @@ try {
     const [ann, bob] = [await ctx.newPage(), await ctx.newPage()];
     await ann.goto(url("ann", pid));
     await bob.goto(url("bob", pid));
-    await ready(ann, cam);
-    await ready(bob, cam);
+    await ready(ann, pid, cam);
+    await ready(bob, pid, cam);
     await ctx.setOffline(true);
     await edit(ann, cam, "note", "from Ann");
     await edit(bob, cam, "model", "from Bob");
@@ -147,7 +148,7 @@ try {
     const ctx = await context();
     const first = await ctx.newPage();
     await first.goto(url("ann", pid));
-    await ready(first, cam);
+    await ready(first, pid, cam);
     await ctx.setOffline(true);
     await edit(first, cam, "note", "written in a closed tab");
     await pending(first, "1 edit waiting");
@@ -167,7 +168,7 @@ try {
     const ctx = await context();
     const page = await ctx.newPage();
     await page.goto(url("ann", pid));
-    await ready(page, cam);
+    await ready(page, pid, cam);
     await page.goto("about:blank");
     await api("PUT", `/api/productions/${pid}/cameras/${cam}`, { model: "HDC-F5500" }, "bob");
     const asked = [];
