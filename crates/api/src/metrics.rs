@@ -80,6 +80,7 @@ pub async fn render(state: web::Data<AppState>, hub: web::Data<Hub>) -> HttpResp
     metrics::counter!("deliveries_total").absolute(stats.deliveries);
     metrics::counter!("slow_consumers_cut_total").absolute(stats.slow_consumers_cut);
     metrics::counter!("gap_fill_events_total").absolute(stats.gap_fills);
+    metrics::counter!("replay_reads_total").absolute(stats.replay_reads);
     let (in_use, waiting) = (state.pool_status)();
     metrics::gauge!("db_pool_in_use").set(in_use as f64);
     metrics::gauge!("db_pool_waiting").set(waiting as f64);

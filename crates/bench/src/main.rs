@@ -12,6 +12,7 @@ mod pgbench;
 mod presence;
 mod server;
 mod stats;
+mod storm;
 mod transfer;
 mod videodept;
 mod writes;
@@ -39,11 +40,11 @@ struct Cli {
     /// Write the rows as JSON here too.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Scenarios to run (comma-separated): write, fanout, cluster, connections, catchup, activity, presence, batch.
+    /// Scenarios to run (comma-separated): write, fanout, cluster, connections, catchup, storm, activity, presence, batch, transfer.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "write,fanout,cluster,connections,catchup,activity,presence,batch,transfer"
+        default_value = "write,fanout,cluster,connections,catchup,storm,activity,presence,batch,transfer"
     )]
     only: Vec<String>,
     /// Concurrent HTTP clients (and pgbench clients) for the write path.
@@ -84,6 +85,8 @@ struct Plan {
     presence_secs: u64,
     /// Entities of the production exported, imported and duplicated.
     transfer: usize,
+    /// Sockets in the reconnect storm, and events they miss.
+    storm: (usize, usize),
 }
 
 impl Plan {
@@ -101,6 +104,7 @@ impl Plan {
                 presence_users: vec![50],
                 presence_secs: 2,
                 transfer: 200,
+                storm: (500, 20),
             }
         } else {
             Plan {
@@ -115,6 +119,7 @@ impl Plan {
                 presence_users: vec![100, 300, 1000],
                 presence_secs: 5,
                 transfer: 2000,
+                storm: (10_000, 20),
             }
         };
         if !cli.subscribers.is_empty() {
@@ -251,6 +256,13 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
         rows.extend(transfer::run(&server, plan.transfer).await);
         rows.extend(videodept::run(&cli.server_bin, &server, plan.transfer).await);
+    }
+    if wants("storm") {
+        let env = [("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned())];
+        let server = server::ServerProc::start(&cli.server_bin, &env).await?;
+        let targets = fixtures::create(&http, &server.base, 1, 1).await?;
+        let sockets = plan.storm.0.min(cli.connections.iter().copied().max().unwrap_or(plan.storm.0));
+        rows.push(storm::run(&server, targets[0], sockets, plan.storm.1).await);
     }
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;

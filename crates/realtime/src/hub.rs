@@ -187,6 +187,7 @@ struct Inner {
     connections: AtomicUsize,
     cut_off: AtomicU64,
     gap_fills: AtomicU64,
+    replay_reads: AtomicU64,
     deliveries: AtomicU64,
     /// Set when several instances share the database: presence reports go out here.
     presence_bus: std::sync::OnceLock<crate::presence::PresenceBus>,
@@ -207,6 +208,8 @@ pub struct HubStats {
     pub slow_consumers_cut: u64,
     /// Events read from the change log to fill a gap or catch up with another instance.
     pub gap_fills: u64,
+    /// Pages of the change log read to replay a join's missed events.
+    pub replay_reads: u64,
     /// Events handed to sockets' queues.
     pub deliveries: u64,
 }
@@ -231,6 +234,7 @@ impl Hub {
                 connections: AtomicUsize::new(0),
                 cut_off: AtomicU64::new(0),
                 gap_fills: AtomicU64::new(0),
+                replay_reads: AtomicU64::new(0),
                 deliveries: AtomicU64::new(0),
                 presence_bus: std::sync::OnceLock::new(),
             }),
@@ -243,6 +247,7 @@ impl Hub {
             rooms: lock(&self.inner.rooms).len(),
             slow_consumers_cut: self.inner.cut_off.load(Ordering::Relaxed),
             gap_fills: self.inner.gap_fills.load(Ordering::Relaxed),
+            replay_reads: self.inner.replay_reads.load(Ordering::Relaxed),
             deliveries: self.inner.deliveries.load(Ordering::Relaxed),
         }
     }
@@ -290,6 +295,10 @@ impl Hub {
 
     pub(crate) fn filled(&self, n: usize) {
         self.inner.gap_fills.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn replay_read(&self) {
+        self.inner.replay_reads.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn delivered(&self, n: usize) {

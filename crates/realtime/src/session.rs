@@ -462,8 +462,9 @@ impl<L: Link> Conn<L> {
         let mut replayed = 0;
         // Each page is read while the one before it is sent; the JSON goes out as the log
         // holds it (no parse, no re-encoding).
-        let feed = self.hub.feed().clone();
+        let (feed, hub) = (self.hub.feed().clone(), self.hub.clone());
         let fetch = move |from: i64| {
+            hub.replay_read();
             let feed = feed.clone();
             tokio::spawn(async move {
                 feed.raw_changes_since(ProductionId(production_id), from, REPLAY_PAGE.min(head - from)).await
