@@ -188,6 +188,8 @@ struct Inner {
     cut_off: AtomicU64,
     gap_fills: AtomicU64,
     replay_reads: AtomicU64,
+    /// Pages of the log being read (or just read) for joins, shared between them.
+    replays: crate::replay::ReplayReads,
     deliveries: AtomicU64,
     /// Set when several instances share the database: presence reports go out here.
     presence_bus: std::sync::OnceLock<crate::presence::PresenceBus>,
@@ -235,6 +237,7 @@ impl Hub {
                 cut_off: AtomicU64::new(0),
                 gap_fills: AtomicU64::new(0),
                 replay_reads: AtomicU64::new(0),
+                replays: Default::default(),
                 deliveries: AtomicU64::new(0),
                 presence_bus: std::sync::OnceLock::new(),
             }),
@@ -297,8 +300,18 @@ impl Hub {
         self.inner.gap_fills.fetch_add(n as u64, Ordering::Relaxed);
     }
 
-    pub(crate) fn replay_read(&self) {
-        self.inner.replay_reads.fetch_add(1, Ordering::Relaxed);
+    /// A page of the log for a join's replay, read once for every join asking for it.
+    pub(crate) fn replay_page(
+        &self,
+        production: Uuid,
+        from: i64,
+        limit: i64,
+    ) -> impl std::future::Future<Output = Result<Arc<prodsync_domain::ports::RawPage>, prodsync_domain::SyncError>>
+    {
+        let reads = &self.inner.replay_reads;
+        self.inner.replays.read(&self.inner.feed, production, from, limit, || {
+            reads.fetch_add(1, Ordering::Relaxed);
+        })
     }
 
     pub(crate) fn delivered(&self, n: usize) {

@@ -14,6 +14,7 @@ mod link;
 mod outbox;
 mod presence;
 mod protocol;
+mod replay;
 mod room;
 pub mod sequencer;
 mod session;

@@ -460,15 +460,12 @@ impl<L: Link> Conn<L> {
         }
         let mut cursor = since.unwrap_or(head);
         let mut replayed = 0;
-        // Each page is read while the one before it is sent; the JSON goes out as the log
-        // holds it (no parse, no re-encoding).
-        let (feed, hub) = (self.hub.feed().clone(), self.hub.clone());
+        // Each page is read while the one before it is sent (and shared with every join
+        // asking for it at the same time); the JSON goes out as the log holds it.
+        let hub = self.hub.clone();
         let fetch = move |from: i64| {
-            hub.replay_read();
-            let feed = feed.clone();
-            tokio::spawn(async move {
-                feed.raw_changes_since(ProductionId(production_id), from, REPLAY_PAGE.min(head - from)).await
-            })
+            let read = hub.replay_page(production_id, from, REPLAY_PAGE.min(head - from));
+            tokio::spawn(read)
         };
         let mut next = (cursor < head).then(|| fetch(cursor));
         while let Some(reading) = next.take() {
@@ -483,10 +480,10 @@ impl<L: Link> Conn<L> {
             if last < head {
                 next = Some(fetch(last));
             }
-            for event in page.events {
+            for event in &page.events {
                 cursor = event.seq();
                 replayed += 1;
-                let text = serde_json::to_string(&event).unwrap_or_default();
+                let text = serde_json::to_string(event).unwrap_or_default();
                 self.send(ByteString::from(text)).await?;
             }
         }
