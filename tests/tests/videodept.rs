@@ -40,7 +40,8 @@ fn fill() -> String {
          VALUES ('in-1', 'card-1', '0b7e2a9c-2222-4a8e-9d3a-000000000001', 'INPUT', 'HDMI 2.0', 1, now());
          INSERT INTO formats (uuid, id, h_res, v_res, frame_rate, is_interlaced, updated_at)
          VALUES ('{THEIR_1080I}', '1080i5994', 1920, 1080, 59.94, true, now());
-         INSERT INTO connector_types (id, name, sort_order, updated_at) VALUES ('c1', 'HDMI 2.0', 0, now()), ('c2', 'Opticalcon DUO', 1, now());
+         INSERT INTO connector_types (id, name, sort_order, updated_at) VALUES ('c1', 'HDMI 2.0', 0, now()), ('c2', 'Opticalcon DUO', 1, now()),
+                ('c3', 'SDI/HDMI', 2, now());
          INSERT INTO frame_rates (id, rate, sort_order, updated_at) VALUES ('f1', '47.952', 0, now());
          INSERT INTO settings (id, key, value, category, updated_at) VALUES ('s1', 'company_name', '\"ACME Events\"', 'general', now());
          INSERT INTO productions (id, client, show_name, venue, load_in, status, updated_at, version, field_versions,
@@ -266,6 +267,9 @@ async fn a_crew_moves_its_shows_over_from_the_original_database() {
     let connectors: Vec<&str> = connectors.as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert_eq!(connectors.iter().filter(|c| **c == "HDMI 2.0").count(), 1);
     assert!(connectors.contains(&"Opticalcon DUO"), "{connectors:?}");
+    // A value no DELETE /api/settings/<list>/<value> could name is refused, and said.
+    assert!(!connectors.contains(&"SDI/HDMI"), "{connectors:?}");
+    assert!(said.contains("x connector_types SDI/HDMI:"), "{said}");
     let (_, rates) = s.get("/api/settings/frame-rates").await;
     assert!(rates.as_array().unwrap().contains(&json!("47.952")), "{rates}");
     let (_, setting) = s.get("/api/settings/values/company_name").await;

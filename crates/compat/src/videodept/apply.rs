@@ -124,9 +124,11 @@ async fn libraries(
     let settings = SettingsStore::new(store.clone());
     for lookup in Lookup::ALL {
         let ours = settings.lookup(lookup).await?;
-        let theirs = library::lookup_values(tables, lookup);
+        let (theirs, refused) = library::lookup_values(tables, lookup);
         let tally = report.library.entry(lookup.path()).or_default();
         tally.unchanged = theirs.len();
+        tally.failed = refused.len();
+        report.remarks.extend(refused);
         for value in library::missing(&theirs, &ours) {
             tally.unchanged -= 1;
             let command = Command::ChangeLookup { lookup, change: LookupChange::Add(value) };

@@ -206,21 +206,35 @@ fn same_format(ours: &Entity, theirs: &Map<String, Value>) -> bool {
             && flag(ours.value("isInterlaced")) == flag(theirs.get("isInterlaced")))
 }
 
-/// The values of one of their dropdown lists, active ones in their order.
-pub fn lookup_values(tables: &Tables, lookup: Lookup) -> Vec<String> {
-    let (table, column) = match lookup {
+/// The table each of our dropdown lists comes from.
+pub fn lookup_table(lookup: Lookup) -> (&'static str, &'static str) {
+    match lookup {
         Lookup::ConnectorTypes => ("connector_types", "name"),
         Lookup::SourceTypes => ("source_types", "name"),
         Lookup::FrameRates => ("frame_rates", "rate"),
         Lookup::Resolutions => ("resolution_presets", "name"),
-    };
+    }
+}
+
+/// The values of one of their dropdown lists, active ones in their order, checked as a
+/// client's new value is (`settings::parse_value`); the ones we would refuse (too long, a
+/// '/' that no DELETE could name, a rate that is no number) come back as remarks.
+pub fn lookup_values(tables: &Tables, lookup: Lookup) -> (Vec<String>, Vec<Remark>) {
+    let (table, column) = lookup_table(lookup);
     let mut rows: Vec<&Map<String, Value>> = tables
         .rows(table)
         .iter()
         .filter(|r| r.get("is_active").and_then(Value::as_bool) != Some(false))
         .collect();
     rows.sort_by_key(|r| r.get("sort_order").and_then(Value::as_i64).unwrap_or(0));
-    rows.into_iter().filter_map(|r| text(r, column).map(str::to_owned)).collect()
+    let (mut values, mut remarks) = (Vec::new(), Vec::new());
+    for raw in rows.into_iter().filter_map(|r| r.get(column)) {
+        match prodsync_domain::settings::parse_value(lookup, raw) {
+            Ok(v) => values.push(v),
+            Err(e) => remarks.push(Remark::skipped(table, raw.as_str().unwrap_or_default(), e.to_string())),
+        }
+    }
+    (values, remarks)
 }
 
 /// Their values we lack, in their order, each once.
@@ -309,10 +323,15 @@ mod tests {
     fn lookups_add_what_is_missing_in_their_order() {
         let t = tables(json!({"frame_rates": [
             {"id": "a", "rate": "59.94", "sort_order": 2, "is_active": true},
-            {"id": "b", "rate": "47.952", "sort_order": 1, "is_active": true},
-            {"id": "c", "rate": "12", "sort_order": 0, "is_active": false}]}));
-        let theirs = lookup_values(&t, Lookup::FrameRates);
+            {"id": "b", "rate": " 47.952 ", "sort_order": 1, "is_active": true},
+            {"id": "c", "rate": "12", "sort_order": 0, "is_active": false},
+            {"id": "d", "rate": "fast", "sort_order": 3, "is_active": true}]}));
+        let (theirs, refused) = lookup_values(&t, Lookup::FrameRates);
         assert_eq!(theirs, ["47.952", "59.94"]);
+        assert_eq!(
+            refused.iter().map(|r| (r.table, r.row.as_str())).collect::<Vec<_>>(),
+            [("frame_rates", "fast")]
+        );
         assert_eq!(missing(&theirs, &["59.94".into()]), ["47.952"]);
     }
 }
