@@ -26,6 +26,22 @@ pub fn binary() -> PathBuf {
         .clone()
 }
 
+/// Runs `prodsync <args>` against `database_url` as an operator would, off the caller's
+/// runtime (which may also serve the test's server).
+pub async fn command(database_url: &str, args: Vec<String>) -> std::process::Output {
+    let url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Command::new(binary())
+            .args(&args)
+            .env("DATABASE_URL", url)
+            .env("PRODSYNC_LOG_LEVEL", "warn")
+            .output()
+            .expect("prodsync runs")
+    })
+    .await
+    .expect("the command's thread")
+}
+
 pub struct Instance {
     pub base: String,
     child: Child,

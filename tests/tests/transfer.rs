@@ -245,22 +245,7 @@ async fn the_command_line_exports_and_imports_the_same_file() {
     let dir = std::env::temp_dir().join(format!("prodsync-export-{pid}"));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("gala.json");
-    // Run off the test's runtime, which also serves the test server.
-    let cli = |args: Vec<String>| {
-        let url = s.db.url.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                std::process::Command::new(prodsync_e2e::cluster::binary())
-                    .args(&args)
-                    .env("DATABASE_URL", url)
-                    .env("PRODSYNC_LOG_LEVEL", "warn")
-                    .output()
-                    .expect("prodsync runs")
-            })
-            .await
-            .unwrap()
-        }
-    };
+    let cli = |args: Vec<String>| prodsync_e2e::cluster::command(&s.db.url, args);
     let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let run = |a: Vec<String>| async {
         let out = cli(a).await;

@@ -129,17 +129,7 @@ async fn source() -> TestDatabase {
 async fn import(s: &TestServer, from: &str, extra: &[&str]) -> String {
     let mut args: Vec<String> = ["import", "videodept", "--from", from].map(String::from).to_vec();
     args.extend(extra.iter().map(|a| a.to_string()));
-    let url = s.db.url.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(prodsync_e2e::cluster::binary())
-            .args(&args)
-            .env("DATABASE_URL", url)
-            .env("PRODSYNC_LOG_LEVEL", "warn")
-            .output()
-            .expect("prodsync runs")
-    })
-    .await
-    .unwrap();
+    let out = prodsync_e2e::cluster::command(&s.db.url, args).await;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     stdout

@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 use crate::config::Settings;
 
-fn store(settings: &Settings) -> Result<PgStore, String> {
+/// The store an operator's command writes through: a small pool, and every write
+/// notifies the running servers.
+pub(crate) fn store(settings: &Settings) -> Result<PgStore, String> {
     let pool = connect(&PoolSettings {
         url: settings.database_url.clone(),
         max_size: 2,

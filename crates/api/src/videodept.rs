@@ -3,12 +3,10 @@
 //! layer's (`prodsync_compat::videodept`); this reads the source, draws the progress bar
 //! on a terminal, and prints what happened as a table.
 
-use std::time::Duration;
-
 use indicatif::{ProgressBar, ProgressStyle};
 use prodsync_compat::videodept::apply::{self, Options, Progress, Report, Tally};
 use prodsync_compat::videodept::{Tables, TABLES};
-use prodsync_storage::{connect, read_tables, PgStore, PoolSettings};
+use prodsync_storage::read_tables;
 
 use crate::config::Settings;
 
@@ -32,13 +30,7 @@ pub async fn import(settings: &Settings, from: &str, options: &Options) -> Resul
             "the source database has no productions table: is it the Video Production Manager's?".into()
         );
     }
-    let pool = connect(&PoolSettings {
-        url: settings.database_url.clone(),
-        max_size: 2,
-        wait_timeout: Duration::from_secs(10),
-        connect_timeout: Duration::from_secs(5),
-    })?;
-    let store = PgStore::for_tool(pool);
+    let store = crate::files::store(settings)?;
     // indicatif draws only on a terminal; in a pipe or a log the table below says it all.
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} rows {msg} ({eta})")
