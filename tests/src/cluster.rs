@@ -122,3 +122,30 @@ impl Drop for Instance {
         let _ = self.child.wait();
     }
 }
+
+/// The fan-out instances use: PostgreSQL's own, or a NATS server of the test's own.
+pub enum Fan {
+    Postgres,
+    Nats(crate::nats::NatsServer),
+}
+
+impl Fan {
+    pub fn nats() -> Fan {
+        Fan::Nats(crate::nats::NatsServer::start())
+    }
+
+    /// An instance on `database_url` with this fan-out; `env` adds settings.
+    pub fn start_with(&self, database_url: &str, env: &[(&str, &str)]) -> Instance {
+        let mut all: Vec<(String, String)> = match self {
+            Fan::Postgres => Vec::new(),
+            Fan::Nats(server) => server.env(),
+        };
+        all.extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Instance::start(database_url, &all)
+    }
+
+    pub fn start(&self, database_url: &str) -> Instance {
+        self.start_with(database_url, &[])
+    }
+}

@@ -2,6 +2,7 @@
 //! real HTTP/WebSocket clients.
 
 pub mod cluster;
+pub mod nats;
 pub mod proxy;
 pub mod show;
 pub mod sio;
@@ -46,7 +47,7 @@ impl TestServer {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let svc = services(&settings).expect("services");
+                let svc = services(&settings).await.expect("services");
                 let server = http_server(&svc, listener, &settings).expect("server");
                 tx.send(server.handle()).expect("handing back the server handle");
                 let _ = server.await;

@@ -1,14 +1,16 @@
 //! Several real `prodsync` processes on one PostgreSQL: every subscriber of every instance
 //! gets every event, in order, once; a crashed instance loses no acknowledged write; an
 //! instance that loses its database connection says so on /ready and catches up after;
-//! SIGTERM finishes requests in flight and closes sockets with 1012.
+//! SIGTERM finishes requests in flight and closes sockets with 1012. The tests of several
+//! instances run over both fan-outs (`fanout = "postgres"` and `"nats"`);
+//! `cluster_nats.rs` has what only NATS does.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use prodsync_e2e::cluster::Instance;
+use prodsync_e2e::cluster::{Fan, Instance};
 use prodsync_e2e::db_client;
 use prodsync_e2e::proxy::{host_port, via, Proxy};
 use prodsync_e2e::test_db::{server_url, TestDatabase};
@@ -46,22 +48,42 @@ async fn get_json(http: &reqwest::Client, url: &str) -> Value {
 }
 
 /// Two instances on one database, both ready.
-async fn two(db: &TestDatabase, http: &reqwest::Client) -> (Instance, Instance) {
-    let (a, b) = (Instance::start(&db.url, &[]), Instance::start(&db.url, &[]));
+async fn two(fan: &Fan, db: &TestDatabase, http: &reqwest::Client) -> (Instance, Instance) {
+    let (a, b) = (fan.start(&db.url), fan.start(&db.url));
     a.ready(http).await;
     b.ready(http).await;
     (a, b)
+}
+
+/// A test over PostgreSQL's fan-out and the same over NATS's.
+macro_rules! both_fanouts {
+    ($body:ident, $postgres:ident, $nats:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $postgres() {
+            $body(Fan::Postgres).await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $nats() {
+            $body(Fan::nats()).await
+        }
+    };
 }
 
 fn contiguous(from: i64, to: i64) -> Vec<i64> {
     (from..=to).collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn three_instances_behave_as_one_server() {
+both_fanouts!(
+    three_instances,
+    three_instances_behave_as_one_server,
+    three_instances_behave_as_one_server_over_nats
+);
+
+async fn three_instances(fan: Fan) {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
-    let nodes: Vec<Instance> = (0..3).map(|_| Instance::start(&db.url, &[])).collect();
+    let nodes: Vec<Instance> = (0..3).map(|_| fan.start(&db.url)).collect();
     for n in &nodes {
         n.ready(&http).await;
     }
@@ -103,11 +125,16 @@ async fn three_instances_behave_as_one_server() {
     assert!(snapshots.iter().all(|s| s == &snapshots[0]), "every instance serves the same state");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_elsewhere() {
+both_fanouts!(
+    killed_instance,
+    a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_elsewhere,
+    a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_elsewhere_over_nats
+);
+
+async fn killed_instance(fan: Fan) {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
-    let (a, mut b) = two(&db, &http).await;
+    let (a, mut b) = two(&fan, &db, &http).await;
     let pid = production(&http, &a).await;
     let mut sub = WsClient::connect(&b.ws_url()).await;
     sub.join(&pid, None).await;
@@ -169,13 +196,18 @@ async fn a_killed_instance_loses_no_acknowledged_write_and_its_clients_resume_el
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_instance_cut_from_the_database_is_unready_refuses_writes_fast_and_catches_up() {
+both_fanouts!(
+    cut_from_the_database,
+    an_instance_cut_from_the_database_is_unready_refuses_writes_fast_and_catches_up,
+    an_instance_cut_from_the_database_is_unready_refuses_writes_fast_and_catches_up_over_nats
+);
+
+async fn cut_from_the_database(fan: Fan) {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
     let mut proxy = Proxy::start(&host_port(&server_url())).await;
     let via_proxy = via(proxy.port, &db.name);
-    let (a, b) = (Instance::start(&via_proxy, &[]), Instance::start(&db.url, &[]));
+    let (a, b) = (fan.start(&via_proxy), fan.start(&db.url));
     a.ready(&http).await;
     b.ready(&http).await;
     let pid = production(&http, &b).await;
@@ -321,11 +353,16 @@ async fn metric(http: &reqwest::Client, node: &Instance, name: &str) -> f64 {
     prodsync_e2e::metric_at(http, &node.base, name).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn presence_spans_instances_and_leaves_with_a_dead_one() {
+both_fanouts!(
+    presence_across,
+    presence_spans_instances_and_leaves_with_a_dead_one,
+    presence_spans_instances_and_leaves_with_a_dead_one_over_nats
+);
+
+async fn presence_across(fan: Fan) {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
-    let (a, mut b) = two(&db, &http).await;
+    let (a, mut b) = two(&fan, &db, &http).await;
     let pid = production(&http, &a).await;
     let mut ann = WsClient::connect(&format!("{}?userId=ann&userName=Ann", a.ws_url())).await;
     ann.see_presence = true;

@@ -50,6 +50,13 @@ pub struct Settings {
     /// Joins a socket may make in a burst, refilled at `ws_joins_per_second`.
     pub ws_join_burst: u32,
     pub ws_joins_per_second: u32,
+    /// How instances hear each other's commits: `postgres` (LISTEN/NOTIFY, nothing more to
+    /// run) or `nats` (`nats_url`; docs/deployment.md says when to choose which).
+    pub fanout: prodsync_domain::fanout::Fanout,
+    pub nats_url: String,
+    /// With `fanout = "nats"`: how often the open rooms' heads are checked, the longest a
+    /// lost notice can delay an event.
+    pub head_check_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -122,6 +129,9 @@ impl Default for Settings {
             ws_max_sockets_per_user: 50,
             ws_join_burst: 20,
             ws_joins_per_second: 5,
+            fanout: prodsync_domain::fanout::Fanout::Postgres,
+            nats_url: "nats://127.0.0.1:4222".into(),
+            head_check_ms: 1000,
         }
     }
 }
@@ -207,13 +217,24 @@ impl Settings {
 
     /// The URL with any password masked, for logs.
     pub fn database_url_for_logs(&self) -> String {
-        match (self.database_url.find("://"), self.database_url.rfind('@')) {
-            (Some(s), Some(at)) if self.database_url[s + 3..at].contains(':') => {
-                let user_end = s + 3 + self.database_url[s + 3..at].find(':').unwrap_or(0);
-                format!("{}:***{}", &self.database_url[..user_end], &self.database_url[at..])
-            }
-            _ => self.database_url.clone(),
+        masked(&self.database_url)
+    }
+
+    /// The NATS URL with any password or token masked, for logs.
+    pub fn nats_url_for_logs(&self) -> String {
+        masked(&self.nats_url)
+    }
+}
+
+/// `scheme://user:***@host/...`; a lone user part (a NATS token) is masked whole.
+fn masked(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if url[s + 3..at].contains(':') => {
+            let user_end = s + 3 + url[s + 3..at].find(':').unwrap_or(0);
+            format!("{}:***{}", &url[..user_end], &url[at..])
         }
+        (Some(s), Some(at)) => format!("{}***{}", &url[..s + 3], &url[at..]),
+        _ => url.to_owned(),
     }
 }
 
@@ -256,5 +277,8 @@ mod tests {
     fn passwords_are_masked_in_logs() {
         let s = Settings { database_url: "postgres://u:secret@h/db".into(), ..Default::default() };
         assert_eq!(s.database_url_for_logs(), "postgres://u:***@h/db");
+        let s = Settings { nats_url: "nats://s3cret-token@h:4222".into(), ..Default::default() };
+        assert_eq!(s.nats_url_for_logs(), "nats://***@h:4222");
+        assert_eq!(masked("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
     }
 }

@@ -5,6 +5,7 @@ mod allow;
 pub mod auth;
 pub mod config;
 pub mod error;
+mod fanout;
 pub mod files;
 pub mod idempotency;
 pub mod metrics;

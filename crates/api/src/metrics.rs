@@ -63,9 +63,17 @@ pub fn write_done(took: Duration, ok: bool) {
 }
 
 /// From another instance's commit to this instance hearing of it.
-pub fn notice_lag(at_ms: i64) {
+/// Another instance's notice arrived: counted (an instance hears only its rooms' notices
+/// over NATS, every notice over PostgreSQL) and its lag recorded.
+pub fn notice(at_ms: i64) {
+    metrics::counter!("fanout_notices_received_total").increment(1);
     let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     metrics::histogram!("fanout_notice_lag_seconds").record((now_ms - at_ms).max(0) as f64 / 1000.0);
+}
+
+/// The fan-out dropped notices on the way here; every room read its head again.
+pub fn dropped() {
+    metrics::counter!("fanout_dropped_total").increment(1);
 }
 
 /// This instance's heartbeat came late enough that the others may have stopped notifying it.

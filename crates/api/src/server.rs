@@ -10,14 +10,13 @@ use actix_service::{fn_factory, fn_service, IntoServiceFactory, ServiceFactory};
 use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::{web, App};
-use prodsync_domain::fanout::liveness;
 use prodsync_domain::origin::OriginPolicy;
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
-use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore, Signal};
+use prodsync_storage::{connect, run_migrations, LibraryStore, PgStore, PoolSettings, SettingsStore};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use crate::config::{AuthMode, Settings};
 use crate::request::{json_config, path_config, query_config};
@@ -34,7 +33,7 @@ pub struct Services {
     pub hub: Hub,
 }
 
-pub fn services(settings: &Settings) -> Result<Services, String> {
+pub async fn services(settings: &Settings) -> Result<Services, String> {
     let pool = connect(&PoolSettings {
         url: settings.database_url.clone(),
         max_size: settings.pool_size.max(1),
@@ -45,12 +44,14 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
     let feed: Arc<dyn ChangeFeed> = Arc::new(store.clone());
     let members: Arc<dyn MemberStore> = Arc::new(store.clone());
     let hub = Hub::new(feed.clone(), members.clone(), settings.realtime());
+    let listening = Arc::new(AtomicBool::new(false));
+    let fanout = crate::fanout::start(settings, &store, &hub, listening.clone()).await?;
     let origins = Arc::new(OriginPolicy::new(&settings.cors_origins, settings.allow_any_origin));
     let app = prodsync_app::App {
         entities: Arc::new(store.clone()),
         commands: Arc::new(store.clone()),
         members,
-        publisher: Arc::new(hub.clone()),
+        publisher: fanout.publisher,
         library: LibraryStore::new(store.clone()),
         settings: SettingsStore::new(store.clone()),
         auth: Arc::new(settings.authenticator()?),
@@ -61,17 +62,13 @@ pub fn services(settings: &Settings) -> Result<Services, String> {
         activity: Arc::new(store.clone()),
         feed,
         health: Arc::new(store.clone()),
-        listening: Arc::new(AtomicBool::new(false)),
+        listening,
         pool_status: {
             let store = store.clone();
             Arc::new(move || store.pool_status())
         },
-        has_peers: {
-            let store = store.clone();
-            Arc::new(move || store.has_peers())
-        },
+        has_peers: fanout.has_peers,
     };
-    spawn_fanout(&state, &store, &hub, settings.database_url.clone());
     let compat = prodsync_compat::CompatState::new(app, hub.clone(), origins);
     Ok(Services { state, compat, store, hub })
 }
@@ -239,71 +236,6 @@ pub async fn migrate_with_retry(settings: &Settings, patience: Duration) -> Resu
     }
 }
 
-/// Once every other instance has counted this one again (`liveness::SEEN_WITHIN`), every
-/// room reads what was committed without a notice meanwhile.
-fn catch_up_later(hub: &Hub) {
-    let hub = hub.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(liveness::SEEN_WITHIN).await;
-        hub.catch_up_all();
-    });
-}
-
-/// Hears the other instances' commits (LISTEN) and hands them to this instance's rooms.
-/// While the connection is down `/ready` says so; when it is back, every room reads what
-/// it missed from the change log.
-fn spawn_fanout(state: &AppState, store: &PgStore, hub: &Hub, database_url: String) {
-    let (listening, hub, me) = (state.listening.clone(), hub.clone(), store.instance());
-    let (reporter, listener_store) = (store.clone(), store.clone());
-    hub.set_presence_bus(prodsync_realtime::PresenceBus {
-        instance: me,
-        send: Arc::new(move |payload| {
-            let store = reporter.clone();
-            tokio::spawn(async move {
-                if let Err(e) = store.notify_presence(payload).await {
-                    tracing::debug!(error = %e, "presence report not sent; the next heartbeat repeats it");
-                }
-            });
-        }),
-    });
-    tokio::spawn(async move {
-        let mut signals = prodsync_storage::listen(database_url, &listener_store);
-        while let Some(signal) = signals.recv().await {
-            match signal {
-                Signal::Connected { peers } => {
-                    if peers && !listening.load(Ordering::Relaxed) {
-                        // Others notify only once they know this instance: wait until they
-                        // have all seen it before serving.
-                        tokio::time::sleep(liveness::SEEN_WITHIN).await;
-                    }
-                    if !listening.swap(true, Ordering::Relaxed) {
-                        tracing::info!(peers, "listening for other instances' changes");
-                    }
-                    hub.catch_up_all();
-                    // Instances started together may not have seen this one yet, and
-                    // commit without notifying it until they do.
-                    catch_up_later(&hub);
-                }
-                Signal::Forgotten => {
-                    crate::metrics::forgotten();
-                    tracing::warn!("this instance's heartbeat came late; the others may have stopped notifying it, so every room reads the change log again shortly");
-                    catch_up_later(&hub);
-                }
-                Signal::Lost(reason) => {
-                    listening.store(false, Ordering::Relaxed);
-                    tracing::warn!(%reason, "lost the connection that hears other instances; reconnecting");
-                }
-                Signal::Presence(report) => hub.on_presence(report),
-                Signal::Notice(n) if n.instance == me => {}
-                Signal::Notice(n) => {
-                    crate::metrics::notice_lag(n.at_ms);
-                    hub.on_notice(&n);
-                }
-            }
-        }
-    });
-}
-
 /// Idempotency receipts are kept this long (clients are promised at least 24 hours).
 const IDEMPOTENCY_HOURS: i32 = 48;
 
@@ -330,7 +262,7 @@ pub fn spawn_retention(store: PgStore, keep: i64, every: Duration) {
 pub async fn serve(settings: Settings) -> Result<(), String> {
     warn_if_open(&settings);
     migrate_with_retry(&settings, Duration::from_secs(60)).await?;
-    let services = services(&settings)?;
+    let services = services(&settings).await?;
     spawn_retention(
         services.store.clone(),
         settings.change_log_retention,

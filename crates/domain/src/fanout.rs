@@ -1,8 +1,9 @@
-//! What one instance tells the others after a commit, through PostgreSQL's NOTIFY (sent in
-//! the write's transaction, so it exists only if the write commits). Small on purpose:
-//! rooms read the events themselves from the change log, which already fills gaps. Only
-//! the production-list events travel inline: the list has no log of its own, and a
-//! production's deletion takes its log with it.
+//! What one instance tells the others after a commit: through PostgreSQL's NOTIFY (sent
+//! in the write's transaction, so it exists only if the write commits) or through NATS
+//! (published after the commit; `Fanout` picks). Small on purpose: rooms read the events
+//! themselves from the change log, which already fills gaps. Only the production-list
+//! events travel inline: the list has no log of its own, and a production's deletion takes
+//! its log with it.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -58,8 +59,53 @@ pub fn for_list(e: &ChangeEvent) -> bool {
     e.event.is_production() || e.event.is_member()
 }
 
-/// One notice per production the events touch.
-pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<String> {
+/// How the instances of one deployment hear each other's commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Fanout {
+    /// NOTIFY in the write's transaction, LISTEN on one connection per instance: nothing
+    /// more to run, every instance hears every production.
+    #[default]
+    Postgres,
+    /// A notice published to NATS after the commit, on a subject per production: each
+    /// instance hears only the productions it has a room for. Lost notices are repaired
+    /// by a periodic head check of the open rooms.
+    Nats,
+}
+
+/// What a fan-out tells the instance that listens.
+#[derive(Debug)]
+pub enum Signal {
+    /// Listening (again): anything committed meanwhile must be read from the log.
+    /// `peers`: other instances were alive then; they learn of this one within
+    /// `liveness::SEEN_WITHIN`, and this instance should not serve before.
+    Connected {
+        peers: bool,
+    },
+    /// The connection went away; notices are not arriving until `Connected`.
+    Lost(String),
+    /// This instance's row had gone stale (a heartbeat came late): the others may have
+    /// stopped notifying it meanwhile, and start again within `liveness::SEEN_WITHIN`.
+    Forgotten,
+    /// Notices may have been dropped on the way (a slow subscriber): every room reads
+    /// its head again.
+    Dropped,
+    /// The production's notices arrive from now on (a subscription is confirmed): its
+    /// room reads what was committed before.
+    Watching(Uuid),
+    Notice(Notice),
+    /// Another instance's presence report.
+    Presence(crate::presence::Report),
+    /// A change outside every production (settings) made on another instance: to every
+    /// socket here.
+    Announce {
+        event: String,
+        data: serde_json::Value,
+    },
+}
+
+/// One notice per production the events touch, with the production it is about.
+pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<(Uuid, String)> {
     let mut productions: Vec<Uuid> = events.iter().map(ChangeEvent::production_id).collect();
     productions.sort();
     productions.dedup();
@@ -72,12 +118,12 @@ pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<String
             let mut n = Notice { instance, production: p, seq, at_ms, list, list_from: None };
             let text = serde_json::to_string(&n).ok()?;
             if text.len() <= MAX_PAYLOAD {
-                return Some(text);
+                return Some((p, text));
             }
             n.list_from = n.list.iter().map(ChangeEvent::seq).min();
             n.list.retain(|e| e.event == "production:deleted");
             n.list.iter_mut().for_each(shrink);
-            serde_json::to_string(&n).ok()
+            serde_json::to_string(&n).ok().map(|text| (p, text))
         })
         .collect()
 }
@@ -138,7 +184,7 @@ mod tests {
             event("camera:created", b, 3, json!({"id": "y"})),
             event("camera:updated", a, 9, json!({"id": "x"})),
         ];
-        let got: Vec<Notice> = notices(me, &events, 5).iter().map(|t| parse(t).unwrap()).collect();
+        let got: Vec<Notice> = notices(me, &events, 5).iter().map(|(_, t)| parse(t).unwrap()).collect();
         assert_eq!(got.len(), 2);
         let na = got.iter().find(|n| n.production == a).unwrap();
         assert_eq!((na.seq, na.instance, na.at_ms), (9, me, 5));
@@ -156,7 +202,8 @@ mod tests {
             event("production:updated", p, 4, json!({"id": p, "showName": huge})),
             event("production:deleted", p, 5, json!({"id": p, "showName": huge, "venue": huge})),
         ];
-        let text = &notices(Uuid::nil(), &events, 0)[0];
+        let (about, text) = &notices(Uuid::nil(), &events, 0)[0];
+        assert_eq!(*about, p);
         assert!(text.len() <= MAX_PAYLOAD, "{}", text.len());
         let n = parse(text).unwrap();
         assert_eq!(n.list_from, Some(4));

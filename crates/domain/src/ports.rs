@@ -164,6 +164,19 @@ pub trait ChangeFeed: Send + Sync {
     ) -> Result<ChangePage, SyncError>;
     /// The production's latest seq; `NotFound` for an unknown production.
     async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError>;
+    /// The latest seqs of several productions in one read (unknown ones are left out):
+    /// the head check that repairs notices a fan-out lost.
+    async fn heads(&self, productions: &[uuid::Uuid]) -> Result<Vec<(uuid::Uuid, i64)>, SyncError> {
+        let mut heads = Vec::with_capacity(productions.len());
+        for p in productions {
+            match self.head_seq(ProductionId(*p)).await {
+                Ok(seq) => heads.push((*p, seq)),
+                Err(SyncError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(heads)
+    }
     /// The same events as `changes_since`, with their JSON kept as text (for replay).
     async fn raw_changes_since(
         &self,

@@ -193,7 +193,14 @@ struct Inner {
     deliveries: AtomicU64,
     /// Set when several instances share the database: presence reports go out here.
     presence_bus: std::sync::OnceLock<crate::presence::PresenceBus>,
+    /// Told when a room opens (`true`) or closes, under the registry lock so the calls
+    /// come in order: a fan-out that hears only the productions with a room here.
+    interest: std::sync::OnceLock<Interest>,
 }
+
+/// What `Hub::set_interest` takes: called with a production and whether a room for it is
+/// open now. It must not block (it runs under the registry lock).
+pub type Interest = Arc<dyn Fn(Uuid, bool) + Send + Sync>;
 
 /// Cheap to clone; every clone is the same hub.
 #[derive(Clone)]
@@ -240,6 +247,7 @@ impl Hub {
                 replays: Default::default(),
                 deliveries: AtomicU64::new(0),
                 presence_bus: std::sync::OnceLock::new(),
+                interest: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -321,9 +329,7 @@ impl Hub {
     /// Another instance committed: rooms here read what they lack from the change log,
     /// and list subscribers here get the list events it carried.
     pub fn on_notice(&self, notice: &prodsync_domain::fanout::Notice) {
-        if let Some(entry) = lock(&self.inner.rooms).get(&notice.production) {
-            let _ = entry.tx.send(RoomMsg::CatchUp { seq: Some(notice.seq) });
-        }
+        self.catch_up(notice.production, Some(notice.seq));
         if !notice.list.is_empty() {
             self.to_list(&notice.list);
         }
@@ -361,6 +367,28 @@ impl Hub {
         }
     }
 
+    /// From now on `interest` hears of every room that opens or closes; it is told at once
+    /// of the rooms open now.
+    pub fn set_interest(&self, interest: Interest) {
+        let rooms = lock(&self.inner.rooms);
+        if self.inner.interest.set(interest.clone()).is_ok() {
+            rooms.keys().for_each(|p| interest(*p, true));
+        }
+    }
+
+    /// The productions with a room here.
+    pub fn open_rooms(&self) -> Vec<Uuid> {
+        lock(&self.inner.rooms).keys().copied().collect()
+    }
+
+    /// The production's log has reached `seq` (`None`: unknown): its room here, if any,
+    /// reads what it lacks.
+    pub fn catch_up(&self, production: Uuid, seq: Option<i64>) {
+        if let Some(entry) = lock(&self.inner.rooms).get(&production) {
+            let _ = entry.tx.send(RoomMsg::CatchUp { seq });
+        }
+    }
+
     /// The listen connection was down: every room here reads what it missed.
     pub fn catch_up_all(&self) {
         for entry in lock(&self.inner.rooms).values() {
@@ -393,6 +421,9 @@ impl Hub {
             let (tx, rx) = mpsc::unbounded_channel();
             let generation = self.next_id();
             tokio::spawn(room::run(self.clone(), production_id, generation, rx));
+            if let Some(interest) = self.inner.interest.get() {
+                interest(production_id, true);
+            }
             RoomEntry { tx, generation }
         });
         let _ = entry.tx.send(msg);
@@ -469,6 +500,9 @@ impl Hub {
         let ours = rooms.get(&production_id).is_some_and(|e| e.generation == generation);
         if ours && rx.is_empty() {
             rooms.remove(&production_id);
+            if let Some(interest) = self.inner.interest.get() {
+                interest(production_id, false);
+            }
             return true;
         }
         !ours

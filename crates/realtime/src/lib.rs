@@ -9,6 +9,7 @@
 //! cannot keep up is closed with a "resync" close code instead of slowing the room.
 
 mod budget;
+pub mod heads;
 mod hub;
 mod link;
 mod outbox;
@@ -22,7 +23,7 @@ mod settings;
 mod wire;
 
 pub use budget::Budget;
-pub use hub::{Hub, HubStats};
+pub use hub::{Hub, HubStats, Interest};
 pub use link::{attach, FromCore, ToCore, TooManySockets, VirtualSocket};
 pub use presence::PresenceBus;
 pub use protocol::{close_codes, ClientFrame};

@@ -44,9 +44,8 @@ static APPEND: LazyLock<Sql> = LazyLock::new(|| {
 /// the append's statement it made every write of a hot production 25 % slower
 /// (docs/benchmarks.md). The append's own snapshot never saw later undos either, so the
 /// order between a user's concurrent undo and write is what it was.
-static CLEAR_REDO: LazyLock<Sql> = LazyLock::new(|| {
-    Sql::new("DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone")
-});
+static CLEAR_REDO: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone"));
 
 static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(

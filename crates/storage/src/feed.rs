@@ -24,6 +24,8 @@ use prodsync_domain::ProductionId;
 
 static HEAD: LazyLock<Sql> =
     LazyLock::new(|| Sql::new("SELECT seq, log_floor FROM productions WHERE id = $1"));
+static HEADS: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("SELECT id, seq FROM productions WHERE id = ANY($1)"));
 static PING: LazyLock<Sql> = LazyLock::new(|| Sql::new("SELECT 1"));
 
 pub(crate) async fn head(conn: &mut AsyncPgConnection, production: Uuid) -> Result<HeadRow, DbError> {
@@ -90,6 +92,26 @@ impl ChangeFeed for PgStore {
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
+
+    async fn heads(&self, productions: &[Uuid]) -> Result<Vec<(Uuid, i64)>, SyncError> {
+        let run = async {
+            let mut conn = self.conn().await?;
+            let rows: Vec<IdSeqRow> = stmt(&HEADS)
+                .bind::<diesel::sql_types::Array<SqlUuid>, _>(productions)
+                .load(&mut conn)
+                .await?;
+            Ok(rows.into_iter().map(|r| (r.id, r.seq)).collect())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct IdSeqRow {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = BigInt)]
+    seq: i64,
 }
 
 impl PgStore {

@@ -7,28 +7,10 @@ use std::time::Duration;
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::StreamExt;
-use prodsync_domain::fanout::{self, liveness, Notice, CHANNEL};
+pub use prodsync_domain::fanout::Signal;
+use prodsync_domain::fanout::{self, liveness, CHANNEL};
 use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
-
-/// What the listener reports.
-#[derive(Debug)]
-pub enum Signal {
-    /// Listening (again): anything committed meanwhile must be read from the log.
-    /// `peers`: other instances were alive then; they learn of this one within
-    /// `liveness::SEEN_WITHIN`, and this instance should not serve before.
-    Connected {
-        peers: bool,
-    },
-    /// The connection went away; notices are not arriving until `Connected`.
-    Lost(String),
-    /// This instance's row had gone stale (a heartbeat came late): the others may have
-    /// stopped notifying it meanwhile, and start again within `liveness::SEEN_WITHIN`.
-    Forgotten,
-    Notice(Notice),
-    /// Another instance's presence report.
-    Presence(Report),
-}
 
 /// Listens until the receiver is dropped, reconnecting with a growing pause. Keeps this
 /// instance's row in `instances` fresh and `store`'s peers flag current.

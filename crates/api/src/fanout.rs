@@ -1,0 +1,169 @@
+//! Wiring of the cross-instance fan-out the settings choose (`fanout`): PostgreSQL's
+//! LISTEN/NOTIFY, or NATS with the head check. Both end in the same signals, handled once
+//! here: notices make rooms read the change log, presence merges, `/ready` follows the
+//! connection.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use prodsync_domain::fanout::{liveness, Fanout, Signal};
+use prodsync_domain::ports::ChangePublisher;
+use prodsync_domain::ChangeEvent;
+use prodsync_nats::Bus;
+use prodsync_realtime::{Hub, PresenceBus};
+use prodsync_storage::PgStore;
+use tokio::sync::mpsc::UnboundedReceiver;
+use uuid::Uuid;
+
+use crate::config::Settings;
+
+/// What the rest of the wiring needs from the fan-out.
+pub struct Wired {
+    /// Hands committed events to this instance's rooms (and to NATS, when used).
+    pub publisher: Arc<dyn ChangePublisher>,
+    pub has_peers: Arc<dyn Fn() -> bool + Send + Sync>,
+}
+
+/// Starts the fan-out; `listening` follows its connection (for `/ready`).
+pub async fn start(
+    settings: &Settings,
+    store: &PgStore,
+    hub: &Hub,
+    listening: Arc<AtomicBool>,
+) -> Result<Wired, String> {
+    match settings.fanout {
+        Fanout::Postgres => Ok(postgres(settings, store, hub, listening)),
+        Fanout::Nats => nats(settings, store, hub, listening).await,
+    }
+}
+
+/// LISTEN on a connection of its own, NOTIFY in every write's transaction while another
+/// instance is alive.
+fn postgres(settings: &Settings, store: &PgStore, hub: &Hub, listening: Arc<AtomicBool>) -> Wired {
+    let reporter = store.clone();
+    hub.set_presence_bus(PresenceBus {
+        instance: store.instance(),
+        send: Arc::new(move |payload| {
+            let store = reporter.clone();
+            tokio::spawn(async move {
+                if let Err(e) = store.notify_presence(payload).await {
+                    tracing::debug!(error = %e, "presence report not sent; the next heartbeat repeats it");
+                }
+            });
+        }),
+    });
+    let signals = prodsync_storage::listen(settings.database_url.clone(), store);
+    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening, Fanout::Postgres));
+    let peers = store.clone();
+    Wired { publisher: Arc::new(hub.clone()), has_peers: Arc::new(move || peers.has_peers()) }
+}
+
+/// Publish after the commit, subscribe per open room, and check the open rooms' heads on
+/// a clock: what a lost notice would have said is read from the log within one period.
+async fn nats(
+    settings: &Settings,
+    store: &PgStore,
+    hub: &Hub,
+    listening: Arc<AtomicBool>,
+) -> Result<Wired, String> {
+    let (bus, signals) = prodsync_nats::connect(&settings.nats_url, store.instance()).await?;
+    tracing::info!(url = %settings.nats_url_for_logs(), "fan-out over NATS");
+    let reporter = bus.clone();
+    hub.set_presence_bus(PresenceBus {
+        instance: store.instance(),
+        send: Arc::new(move |payload| reporter.publish_presence(payload)),
+    });
+    let watcher = bus.clone();
+    hub.set_interest(Arc::new(move |production, open| watcher.interest(production, open)));
+    prodsync_realtime::heads::spawn(hub.clone(), Duration::from_millis(settings.head_check_ms.max(50)));
+    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening, Fanout::Nats));
+    let peers = bus.clone();
+    Ok(Wired {
+        publisher: Arc::new(Published { hub: hub.clone(), bus }),
+        has_peers: Arc::new(move || peers.has_peers()),
+    })
+}
+
+/// This instance's rooms first, then the other instances through NATS.
+struct Published {
+    hub: Hub,
+    bus: Bus,
+}
+
+impl ChangePublisher for Published {
+    fn publish(&self, events: &[ChangeEvent]) {
+        self.hub.publish(events);
+        self.bus.publish(events);
+    }
+
+    fn announce(&self, event: &str, data: serde_json::Value) {
+        self.bus.announce(event, &data);
+        self.hub.announce(event, data);
+    }
+}
+
+/// Hands the fan-out's signals to the hub, for as long as it sends them.
+async fn handle(
+    mut signals: UnboundedReceiver<Signal>,
+    hub: Hub,
+    me: Uuid,
+    listening: Arc<AtomicBool>,
+    fanout: Fanout,
+) {
+    while let Some(signal) = signals.recv().await {
+        match signal {
+            Signal::Connected { peers } => {
+                if peers && !listening.load(Ordering::Relaxed) {
+                    // Others notify only once they know this instance: wait until they
+                    // have all seen it before serving.
+                    tokio::time::sleep(liveness::SEEN_WITHIN).await;
+                }
+                if !listening.swap(true, Ordering::Relaxed) {
+                    tracing::info!(peers, "listening for other instances' changes");
+                }
+                hub.catch_up_all();
+                // Instances started together may not have seen this one yet, and
+                // commit without notifying it until they do. (NATS publishes to whoever
+                // subscribes: nothing to wait for.)
+                if fanout == Fanout::Postgres {
+                    catch_up_later(&hub);
+                }
+            }
+            Signal::Forgotten => {
+                crate::metrics::forgotten();
+                tracing::warn!("this instance's heartbeat came late; the others may have stopped notifying it, so every room reads the change log again shortly");
+                catch_up_later(&hub);
+            }
+            Signal::Dropped => {
+                crate::metrics::dropped();
+                tracing::warn!(
+                    "the fan-out dropped notices (this instance was slow); every room reads its head"
+                );
+                hub.catch_up_all();
+            }
+            Signal::Lost(reason) => {
+                listening.store(false, Ordering::Relaxed);
+                tracing::warn!(%reason, "lost the connection that hears other instances; reconnecting");
+            }
+            Signal::Watching(production) => hub.catch_up(production, None),
+            Signal::Presence(report) => hub.on_presence(report),
+            Signal::Announce { event, data } => hub.announce(&event, data),
+            Signal::Notice(n) if n.instance == me => {}
+            Signal::Notice(n) => {
+                crate::metrics::notice(n.at_ms);
+                hub.on_notice(&n);
+            }
+        }
+    }
+}
+
+/// Once every other instance has counted this one again (`liveness::SEEN_WITHIN`), every
+/// room reads what was committed without a notice meanwhile.
+fn catch_up_later(hub: &Hub) {
+    let hub = hub.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(liveness::SEEN_WITHIN).await;
+        hub.catch_up_all();
+    });
+}

@@ -1,0 +1,235 @@
+//! The connection to NATS: publishing notices and presence reports, and subscribing to a
+//! production while this instance has a room for it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_nats::{Client, ConnectOptions, Event};
+use futures_util::StreamExt;
+use prodsync_domain::fanout::{self, Signal};
+use prodsync_domain::presence::Report;
+use prodsync_domain::ChangeEvent;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use uuid::Uuid;
+
+use crate::liveness::Peers;
+use crate::subjects::{self, Kind};
+
+/// Messages one subscription may hold before NATS's client drops them (and reports a slow
+/// consumer, which makes every room read its head: nothing is lost, only repaired).
+const SUBSCRIPTION_CAPACITY: usize = 8192;
+
+/// Cheap to clone; every clone is the same connection.
+#[derive(Clone)]
+pub struct Bus {
+    client: Client,
+    instance: Uuid,
+    interest: UnboundedSender<(Uuid, bool)>,
+    peers: Arc<Peers>,
+}
+
+/// Connects in the background (the server starts, unready, while NATS is away) and
+/// reports on the returned channel: `Connected` / `Lost` as the connection comes and goes,
+/// `Dropped` when the client dropped messages, notices and presence of watched
+/// productions, and `Watching` once a production's subscription is confirmed.
+pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
+    let (signals, rx) = unbounded_channel();
+    let events = signals.clone();
+    let client = ConnectOptions::new()
+        .name(format!("prodsync {instance}"))
+        // Its own notices are already in its rooms.
+        .no_echo()
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .connection_timeout(Duration::from_secs(3))
+        .reconnect_delay_callback(|attempt| {
+            Duration::from_millis((100 * 2u64.pow(attempt.min(6) as u32)).min(5000))
+        })
+        .subscription_capacity(SUBSCRIPTION_CAPACITY)
+        .event_callback(move |event| {
+            let events = events.clone();
+            async move { report(&events, event) }
+        })
+        .connect(url)
+        .await
+        .map_err(|e| format!("connecting to NATS: {e}"))?;
+    let (interest, wanted) = unbounded_channel();
+    let peers = Arc::new(Peers::default());
+    crate::liveness::spawn(client.clone(), instance, peers.clone());
+    tokio::spawn(hear_list(client.clone(), signals.clone()));
+    tokio::spawn(hear_settings(client.clone(), signals.clone()));
+    tokio::spawn(manage(client.clone(), wanted, signals));
+    Ok((Bus { client, instance, interest, peers }, rx))
+}
+
+fn report(signals: &UnboundedSender<Signal>, event: Event) {
+    let signal = match event {
+        Event::Connected => Signal::Connected { peers: false },
+        Event::Disconnected => Signal::Lost("disconnected from NATS".into()),
+        Event::SlowConsumer(_) => Signal::Dropped,
+        Event::Closed => Signal::Lost("the NATS connection closed".into()),
+        other => {
+            tracing::warn!(event = %other, "NATS");
+            return;
+        }
+    };
+    let _ = signals.send(signal);
+}
+
+impl Bus {
+    /// Tells the instances with a room for these productions (and every instance, for
+    /// production-list events). After the commit, best effort: a notice that does not
+    /// arrive is made up for by the head check.
+    pub fn publish(&self, events: &[ChangeEvent]) {
+        if events.is_empty() {
+            return;
+        }
+        let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        for (production, text) in fanout::notices(self.instance, events, at_ms) {
+            let for_list = events.iter().any(|e| e.production_id() == production && fanout::for_list(e));
+            let subject = if for_list { subjects::LIST.to_owned() } else { subjects::changes(production) };
+            self.send(subject, text);
+        }
+    }
+
+    /// Another instance's rooms for this production merge the report.
+    pub fn publish_presence(&self, payload: String) {
+        match Report::decode(&payload) {
+            Ok(report) => self.send(subjects::presence(report.production), payload),
+            Err(e) => tracing::warn!(error = %e, "not publishing a presence report that does not parse"),
+        }
+    }
+
+    /// A settings change for every instance's sockets.
+    pub fn announce(&self, event: &str, data: &serde_json::Value) {
+        let text = serde_json::json!({"e": event, "d": data}).to_string();
+        self.send(subjects::SETTINGS.to_owned(), text);
+    }
+
+    fn send(&self, subject: String, payload: String) {
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.publish(subject, payload.into()).await {
+                tracing::debug!(error = %e, "notice not published; the head check makes up for it");
+            }
+        });
+    }
+
+    /// Subscribes to a production's subject while `open` (called as rooms open and close).
+    pub fn interest(&self, production: Uuid, open: bool) {
+        let _ = self.interest.send((production, open));
+    }
+
+    pub fn connected(&self) -> bool {
+        self.client.connection_state() == async_nats::connection::State::Connected
+    }
+
+    pub fn has_peers(&self) -> bool {
+        self.peers.any_alive()
+    }
+}
+
+/// Keeps one subscription per production with a room here, in the order rooms opened
+/// and closed. Dropping a subscription unsubscribes.
+async fn manage(
+    client: Client,
+    mut wanted: UnboundedReceiver<(Uuid, bool)>,
+    signals: UnboundedSender<Signal>,
+) {
+    let mut subscribed: HashMap<Uuid, tokio::task::JoinHandle<()>> = HashMap::new();
+    while let Some((production, open)) = wanted.recv().await {
+        if !open {
+            if let Some(task) = subscribed.remove(&production) {
+                task.abort();
+            }
+            continue;
+        }
+        if subscribed.contains_key(&production) {
+            continue;
+        }
+        match client.subscribe(subjects::production(production)).await {
+            Ok(sub) => {
+                subscribed.insert(production, tokio::spawn(hear(sub, signals.clone())));
+                // Once NATS has the subscription, the room reads what committed before it.
+                let (client, signals) = (client.clone(), signals.clone());
+                tokio::spawn(async move {
+                    if client.flush().await.is_ok() {
+                        let _ = signals.send(Signal::Watching(production));
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::warn!(%production, error = %e, "could not subscribe; the head check keeps the room current")
+            }
+        }
+    }
+}
+
+async fn hear(mut sub: async_nats::Subscriber, signals: UnboundedSender<Signal>) {
+    while let Some(msg) = sub.next().await {
+        let Ok(text) = std::str::from_utf8(&msg.payload) else { continue };
+        let signal = match subjects::kind(msg.subject.as_str()) {
+            Some(Kind::Changes) => fanout::parse(text).map(Signal::Notice).map_err(|e| e.to_string()),
+            Some(Kind::Presence) => Report::decode(text).map(Signal::Presence),
+            None => continue,
+        };
+        match signal {
+            Ok(s) => {
+                if signals.send(s).is_err() {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, subject = %msg.subject, "ignored a notice that does not parse")
+            }
+        }
+    }
+}
+
+/// Production-list notices: every instance hears them.
+async fn hear_list(client: Client, signals: UnboundedSender<Signal>) {
+    let mut sub = match client.subscribe(subjects::LIST).await {
+        Ok(sub) => sub,
+        Err(e) => {
+            tracing::error!(error = %e, "could not subscribe to the production list's notices");
+            return;
+        }
+    };
+    while let Some(msg) = sub.next().await {
+        let Ok(text) = std::str::from_utf8(&msg.payload) else { continue };
+        match fanout::parse(text) {
+            Ok(n) => {
+                if signals.send(Signal::Notice(n)).is_err() {
+                    return;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "ignored a list notice that does not parse"),
+        }
+    }
+}
+
+/// Settings announcements: every instance hears them.
+async fn hear_settings(client: Client, signals: UnboundedSender<Signal>) {
+    let mut sub = match client.subscribe(subjects::SETTINGS).await {
+        Ok(sub) => sub,
+        Err(e) => {
+            tracing::error!(error = %e, "could not subscribe to settings announcements");
+            return;
+        }
+    };
+    while let Some(msg) = sub.next().await {
+        let parsed: Option<(String, serde_json::Value)> =
+            serde_json::from_slice::<serde_json::Value>(&msg.payload)
+                .ok()
+                .and_then(|mut v| Some((v.get("e")?.as_str()?.to_owned(), v.get_mut("d")?.take())));
+        match parsed {
+            Some((event, data)) => {
+                if signals.send(Signal::Announce { event, data }).is_err() {
+                    return;
+                }
+            }
+            None => tracing::warn!("ignored a settings announcement that does not parse"),
+        }
+    }
+}
