@@ -5,6 +5,7 @@
 mod activity;
 mod batch;
 mod catchup;
+mod cluster;
 mod connections;
 mod fanout;
 mod fixtures;
@@ -218,6 +219,13 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         );
         rows.push(fanout::run_on(&first, &[&first], &targets, 1, 20.0, secs, "cross-instance hop").await);
         rows.push(fanout::run_on(&first, &[&second], &targets, 1, 20.0, secs, "cross-instance hop").await);
+        drop((first, second));
+        // Writes with 1, 2 and 4 instances alive, and the hop, over each fan-out.
+        let instances: &[usize] = if cli.quick { &[1, 2] } else { &[1, 2, 4] };
+        let write_secs = Duration::from_secs(plan.write_secs);
+        for fan in [cluster::Fan::Postgres, cluster::Fan::Nats] {
+            rows.extend(cluster::run(&cli.server_bin, fan, instances, cli.clients, write_secs, secs).await?);
+        }
     }
     if wants("connections") {
         let env = [
