@@ -459,3 +459,26 @@ async fn a_refused_upgrade_gets_its_whole_answer_and_the_connection_closes() {
     let error: Value = serde_json::from_str(body).expect("a JSON body");
     assert!(error["error"].is_string(), "{error}");
 }
+
+/// A replay of several pages, read several at once: every event once, in order.
+#[tokio::test]
+async fn a_replay_of_several_pages_arrives_whole_and_in_order() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let since = s.head_seq(&pid).await;
+    for batch in 0..4 {
+        let ops: Vec<_> = (0..900)
+            .map(|i| json!({"op": "create", "entity": "checklist-items", "body": {"title": format!("{batch}-{i}")}}))
+            .collect();
+        s.ok("POST", &format!("/api/productions/{pid}/batch"), "ann", Some(&json!({ "operations": ops })))
+            .await;
+    }
+    let head = s.head_seq(&pid).await;
+    assert_eq!(head, since + 3600);
+    let mut c = WsClient::connect(&s.ws_url()).await;
+    let (replayed, joined) = c.join(&pid, Some(since)).await;
+    assert_eq!(seqs(&replayed), (since + 1..=head).collect::<Vec<_>>());
+    assert_eq!(joined["replayed"], json!(3600));
+    let titles: Vec<&str> = replayed.iter().map(|e| e["data"]["data"]["title"].as_str().unwrap()).collect();
+    assert_eq!((titles[0], titles[1000], titles[3599]), ("0-0", "1-100", "3-899"));
+}

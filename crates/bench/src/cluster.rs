@@ -37,7 +37,8 @@ pub struct NatsProc {
 
 impl NatsProc {
     pub fn start() -> Result<NatsProc, String> {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
         let bin = ["/usr/sbin/nats-server", "/usr/bin/nats-server"]
             .into_iter()
             .find(|p| Path::new(p).exists())
@@ -87,7 +88,8 @@ pub async fn run(
     let http = reqwest::Client::new();
     let mut rows = Vec::new();
     let mut alone = None;
-    let runs = instances.iter().flat_map(|&n| if n == 1 { vec![(1, false)] } else { vec![(n, false), (n, true)] });
+    let runs =
+        instances.iter().flat_map(|&n| if n == 1 { vec![(1, false)] } else { vec![(n, false), (n, true)] });
     for (n, listened) in runs {
         let first = ServerProc::start(bin, &env).await?;
         let mut others = Vec::new();

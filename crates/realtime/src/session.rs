@@ -26,6 +26,9 @@ use crate::protocol::{self, close_codes, error_frame, frame, ClientFrame, FrameE
 /// it but over `max_frame_bytes` get an error frame and the socket stays usable.
 const CODEC_LIMIT: usize = 1024 * 1024;
 const REPLAY_PAGE: i64 = 1000;
+/// Pages of a replay read at once: PostgreSQL reads them in parallel while this session
+/// sends the oldest (the catch-up of 10,000 events behind was bound by the reads).
+const REPLAY_AHEAD: usize = 3;
 /// Frames written but not yet taken by the HTTP response: a socket whose peer stops
 /// reading backs up into its session's own queue, where the slow-consumer rule applies.
 const WRITE_QUEUE: usize = 32;
@@ -460,15 +463,24 @@ impl<L: Link> Conn<L> {
         }
         let mut cursor = since.unwrap_or(head);
         let mut replayed = 0;
-        // Each page is read while the one before it is sent (and shared with every join
-        // asking for it at the same time); the JSON goes out as the log holds it.
+        // Seqs are gapless, so every page's range is known before any arrives: up to
+        // `REPLAY_AHEAD` pages are read at once, on connections of their own, while the one
+        // before them is sent (each shared with every join asking for it at the same
+        // time); the JSON goes out as the log holds it.
         let hub = self.hub.clone();
         let fetch = move |from: i64| {
             let read = hub.replay_page(production_id, from, REPLAY_PAGE.min(head - from));
-            tokio::spawn(read)
+            (from, tokio::spawn(read))
         };
-        let mut next = (cursor < head).then(|| fetch(cursor));
-        while let Some(reading) = next.take() {
+        let mut ahead: std::collections::VecDeque<_> = std::collections::VecDeque::new();
+        let mut planned = cursor;
+        while let Some((from, reading)) = {
+            while ahead.len() < REPLAY_AHEAD && planned < head {
+                ahead.push_back(fetch(planned));
+                planned = (planned + REPLAY_PAGE).min(head);
+            }
+            ahead.pop_front()
+        } {
             let page = match reading.await {
                 Ok(Ok(page)) => page,
                 Ok(Err(e)) => return self.refuse_join(production_id, since, e).await,
@@ -477,14 +489,17 @@ impl<L: Link> Conn<L> {
                 }
             };
             let Some(last) = page.events.last().map(|e| e.seq()) else { break };
-            if last < head {
-                next = Some(fetch(last));
-            }
+            debug_assert_eq!(from, cursor);
             for event in &page.events {
                 cursor = event.seq();
                 replayed += 1;
                 let text = serde_json::to_string(event).unwrap_or_default();
                 self.send(ByteString::from(text)).await?;
+            }
+            if last < (from + REPLAY_PAGE).min(head) {
+                // A short page (never, while seqs are gapless): read on from where it ended.
+                ahead.clear();
+                planned = last;
             }
         }
         if cursor > head {
