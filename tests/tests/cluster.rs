@@ -460,3 +460,27 @@ async fn listen_on(url: &str) -> (tokio_postgres::Client, tokio::sync::mpsc::Unb
     client.batch_execute(&format!("LISTEN {}", prodsync_domain::fanout::CHANNEL)).await.unwrap();
     (client, rx)
 }
+
+/// A settings change (outside every production) reaches the sockets of every instance.
+both_fanouts!(
+    settings_announced,
+    a_settings_change_is_announced_on_every_instance,
+    a_settings_change_is_announced_on_every_instance_over_nats
+);
+
+async fn settings_announced(fan: Fan) {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let (a, b) = two(&fan, &db, &http).await;
+    let mut on_b = WsClient::connect(&b.ws_url()).await;
+    let res = http
+        .put(format!("{}/api/settings/values/theme", a.base))
+        .header("x-user-id", "ann")
+        .json(&json!({"value": {"dark": true}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let heard = on_b.expect_event("settings:updated").await;
+    assert_eq!((heard["key"].as_str(), heard["value"].clone()), (Some("theme"), json!({"dark": true})));
+}

@@ -173,25 +173,3 @@ async fn a_commit_whose_notice_never_left_reaches_subscribers_through_the_head_c
     assert_eq!(seqs(&got), vec![start + 1, start + 2, start + 3]);
     assert_eq!(metric(&http, &a, "fanout_notices_received_total").await, 0.0, "no notice carried them");
 }
-
-/// A settings change (outside every production) reaches the sockets of every instance.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_settings_change_is_announced_on_every_instance() {
-    let db = TestDatabase::new().await;
-    let http = reqwest::Client::new();
-    let fan = Fan::nats();
-    let (a, b) = (fan.start(&db.url), fan.start(&db.url));
-    a.ready(&http).await;
-    b.ready(&http).await;
-    let mut on_b = WsClient::connect(&b.ws_url()).await;
-    let res = http
-        .put(format!("{}/api/settings/values/theme", a.base))
-        .header("x-user-id", "ann")
-        .json(&json!({"value": {"dark": true}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let heard = on_b.expect_event("settings:updated").await;
-    assert_eq!((heard["key"].as_str(), heard["value"].clone()), (Some("theme"), json!({"dark": true})));
-}

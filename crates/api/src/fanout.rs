@@ -56,7 +56,8 @@ fn postgres(settings: &Settings, store: &PgStore, hub: &Hub, listening: Arc<Atom
     let signals = prodsync_storage::listen(settings.database_url.clone(), store);
     tokio::spawn(handle(signals, hub.clone(), store.instance(), listening, Fanout::Postgres));
     let peers = store.clone();
-    Wired { publisher: Arc::new(hub.clone()), has_peers: Arc::new(move || peers.has_peers()) }
+    let publisher = Arc::new(Notified { hub: hub.clone(), store: store.clone() });
+    Wired { publisher, has_peers: Arc::new(move || peers.has_peers()) }
 }
 
 /// Publish after the commit, subscribe per open room, and check the open rooms' heads on
@@ -83,6 +84,29 @@ async fn nats(
         publisher: Arc::new(Published { hub: hub.clone(), bus }),
         has_peers: Arc::new(move || peers.has_peers()),
     })
+}
+
+/// Events reach the other instances through the NOTIFY in their transaction; settings
+/// announcements (no transaction of their own to ride) are notified after it.
+struct Notified {
+    hub: Hub,
+    store: PgStore,
+}
+
+impl ChangePublisher for Notified {
+    fn publish(&self, events: &[ChangeEvent]) {
+        self.hub.publish(events);
+    }
+
+    fn announce(&self, event: &str, data: serde_json::Value) {
+        let (store, name, payload) = (self.store.clone(), event.to_owned(), data.clone());
+        tokio::spawn(async move {
+            if let Err(e) = store.notify_settings(&name, &payload).await {
+                tracing::warn!(error = %e, event = %name, "settings announcement not sent to the other instances");
+            }
+        });
+        self.hub.announce(event, data);
+    }
 }
 
 /// This instance's rooms first, then the other instances through NATS.

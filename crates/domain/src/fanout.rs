@@ -12,6 +12,8 @@ use crate::change::ChangeEvent;
 
 /// The NOTIFY channel every instance listens on.
 pub const CHANNEL: &str = "prodsync_changes";
+/// The NOTIFY channel of settings announcements (changes outside every production).
+pub const SETTINGS_CHANNEL: &str = "prodsync_settings";
 /// PostgreSQL refuses payloads of 8000 bytes or more.
 pub const MAX_PAYLOAD: usize = 7900;
 
@@ -144,6 +146,19 @@ pub fn parse(payload: &str) -> Result<Notice, serde_json::Error> {
     serde_json::from_str(payload)
 }
 
+/// A settings announcement as it travels between instances (either fan-out).
+pub fn encode_announcement(event: &str, data: &serde_json::Value) -> String {
+    serde_json::json!({"e": event, "d": data}).to_string()
+}
+
+/// The announcement's event and data; `None` when the text is not one.
+pub fn decode_announcement(text: &str) -> Option<Signal> {
+    let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let event = v.get("e")?.as_str()?.to_owned();
+    let data = v.get_mut("d")?.take();
+    Some(Signal::Announce { event, data })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -173,6 +188,18 @@ mod tests {
                 cause: None,
             },
         )
+    }
+
+    #[test]
+    fn an_announcement_travels_whole() {
+        let data = json!({"key": "theme", "value": {"dark": true}});
+        match decode_announcement(&encode_announcement("settings:updated", &data)) {
+            Some(Signal::Announce { event, data: got }) => {
+                assert_eq!((event.as_str(), got), ("settings:updated", data))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(decode_announcement("{\"e\": 1}").is_none());
     }
 
     #[test]

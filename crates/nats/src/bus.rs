@@ -103,8 +103,7 @@ impl Bus {
 
     /// A settings change for every instance's sockets.
     pub fn announce(&self, event: &str, data: &serde_json::Value) {
-        let text = serde_json::json!({"e": event, "d": data}).to_string();
-        self.send(subjects::SETTINGS.to_owned(), text);
+        self.send(subjects::SETTINGS.to_owned(), fanout::encode_announcement(event, data));
     }
 
     fn send(&self, subject: String, payload: String) {
@@ -219,13 +218,9 @@ async fn hear_settings(client: Client, signals: UnboundedSender<Signal>) {
         }
     };
     while let Some(msg) = sub.next().await {
-        let parsed: Option<(String, serde_json::Value)> =
-            serde_json::from_slice::<serde_json::Value>(&msg.payload)
-                .ok()
-                .and_then(|mut v| Some((v.get("e")?.as_str()?.to_owned(), v.get_mut("d")?.take())));
-        match parsed {
-            Some((event, data)) => {
-                if signals.send(Signal::Announce { event, data }).is_err() {
+        match std::str::from_utf8(&msg.payload).ok().and_then(fanout::decode_announcement) {
+            Some(signal) => {
+                if signals.send(signal).is_err() {
                     return;
                 }
             }

@@ -34,7 +34,34 @@ static NOTIFY_PRESENCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::presence::PRESENCE_CHANNEL))
 });
 
+static NOTIFY_SETTINGS: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::SETTINGS_CHANNEL))
+});
+
 impl PgStore {
+    /// A settings announcement for the other instances' sockets, after the commit (best
+    /// effort, like the announcement to this instance's sockets).
+    pub async fn notify_settings(&self, event: &str, data: &serde_json::Value) -> Result<(), SyncError> {
+        if !self.has_peers() {
+            return Ok(());
+        }
+        let payload = prodsync_domain::fanout::encode_announcement(event, data);
+        if payload.len() > prodsync_domain::fanout::MAX_PAYLOAD {
+            tracing::warn!(
+                event,
+                bytes = payload.len(),
+                "a settings announcement too large for NOTIFY stays on this instance"
+            );
+            return Ok(());
+        }
+        let run = async {
+            let mut conn = self.conn().await?;
+            stmt(&NOTIFY_SETTINGS).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
+            Ok(())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+
     /// A presence report for the other instances (best effort: the next heartbeat repeats it).
     pub async fn notify_presence(&self, payload: String) -> Result<(), SyncError> {
         if !self.has_peers() {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::StreamExt;
 pub use prodsync_domain::fanout::Signal;
-use prodsync_domain::fanout::{self, liveness, CHANNEL};
+use prodsync_domain::fanout::{self, liveness, CHANNEL, SETTINGS_CHANNEL};
 use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
 
@@ -45,7 +45,7 @@ async fn session(
         .await
         .map_err(|_| "connecting timed out".to_owned())?
         .map_err(|e| e.to_string())?;
-    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}"))
+    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"))
         .await
         .map_err(|e| e.to_string())?;
     let beat = heartbeat(&mut conn, me).await?;
@@ -70,6 +70,9 @@ async fn session(
                     Some(Ok(n)) => {
                         let signal = if n.channel == PRESENCE_CHANNEL {
                             Report::decode(&n.payload).map(Signal::Presence)
+                        } else if n.channel == SETTINGS_CHANNEL {
+                            fanout::decode_announcement(&n.payload)
+                                .ok_or_else(|| "not an announcement".to_owned())
                         } else {
                             fanout::parse(&n.payload).map(Signal::Notice).map_err(|e| e.to_string())
                         };
