@@ -461,7 +461,7 @@ async fn listen_on(url: &str) -> (tokio_postgres::Client, tokio::sync::mpsc::Unb
     (client, rx)
 }
 
-/// A settings change (outside every production) reaches the sockets of every instance.
+// A settings change (outside every production) reaches the sockets of every instance.
 both_fanouts!(
     settings_announced,
     a_settings_change_is_announced_on_every_instance,
