@@ -29,12 +29,22 @@ pub fn binary() -> PathBuf {
 /// Runs `prodsync <args>` against `database_url` as an operator would, off the caller's
 /// runtime (which may also serve the test's server).
 pub async fn command(database_url: &str, args: Vec<String>) -> std::process::Output {
+    command_with(database_url, args, Vec::new()).await
+}
+
+/// `command` with settings of its own (`PRODSYNC_*`).
+pub async fn command_with(
+    database_url: &str,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+) -> std::process::Output {
     let url = database_url.to_owned();
     tokio::task::spawn_blocking(move || {
         Command::new(binary())
             .args(&args)
             .env("DATABASE_URL", url)
             .env("PRODSYNC_LOG_LEVEL", "warn")
+            .envs(env)
             .output()
             .expect("prodsync runs")
     })

@@ -173,3 +173,38 @@ async fn a_commit_whose_notice_never_left_reaches_subscribers_through_the_head_c
     assert_eq!(seqs(&got), vec![start + 1, start + 2, start + 3]);
     assert_eq!(metric(&http, &a, "fanout_notices_received_total").await, 0.0, "no notice carried them");
 }
+
+/// The CLI tells running servers over NATS too: an imported production reaches a
+/// production-list subscriber at once (servers on NATS do not hear NOTIFY).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_import_from_the_command_line_reaches_list_subscribers_over_nats() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let fan = Fan::nats();
+    let a = fan.start(&db.url);
+    a.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let file = std::env::temp_dir().join(format!("prodsync-nats-import-{pid}.json"));
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let out = prodsync_e2e::cluster::command(
+        &db.url,
+        args(&["export", "--production", &pid, "--out", file.to_str().unwrap()]),
+    )
+    .await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut list = WsClient::connect(&a.ws_url()).await;
+    list.send("join-production-list", json!({})).await;
+    list.expect_event("joined-production-list").await;
+    let Fan::Nats(nats) = &fan else { unreachable!() };
+    let out = prodsync_e2e::cluster::command_with(
+        &db.url,
+        args(&["import", "file", file.to_str().unwrap()]),
+        nats.env(),
+    )
+    .await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let created = list.expect_event("production:created").await;
+    assert_eq!(created["data"]["showName"], "Tour");
+    assert_ne!(created["data"]["id"], json!(pid), "the copy, with an id of its own");
+}

@@ -14,16 +14,51 @@ use uuid::Uuid;
 
 use crate::config::Settings;
 
-/// The store an operator's command writes through: a small pool, and every write
-/// notifies the running servers.
+/// The store an operator's command reads through: a small pool.
 pub(crate) fn store(settings: &Settings) -> Result<PgStore, String> {
-    let pool = connect(&PoolSettings {
+    Ok(PgStore::for_tool(pool(settings)?))
+}
+
+fn pool(settings: &Settings) -> Result<prodsync_storage::PgPool, String> {
+    connect(&PoolSettings {
         url: settings.database_url.clone(),
         max_size: 2,
         wait_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
-    })?;
-    Ok(PgStore::for_tool(pool))
+    })
+}
+
+/// The store an operator's command writes through, telling running servers of each commit
+/// as they hear each other: in the transaction (NOTIFY), or after it over NATS.
+pub(crate) struct Tool {
+    pub store: PgStore,
+    bus: Option<prodsync_nats::Bus>,
+}
+
+impl Tool {
+    pub(crate) async fn new(settings: &Settings) -> Result<Tool, String> {
+        let pool = pool(settings)?;
+        match settings.fanout {
+            prodsync_domain::fanout::Fanout::Postgres => {
+                Ok(Tool { store: PgStore::for_tool(pool), bus: None })
+            }
+            prodsync_domain::fanout::Fanout::Nats => {
+                let instance = uuid::Uuid::new_v4();
+                let (bus, _signals) = prodsync_nats::connect(&settings.nats_url, instance).await?;
+                let store = PgStore::for_tool_publishing(pool, std::sync::Arc::new(bus.clone()));
+                Ok(Tool { store, bus: Some(bus) })
+            }
+        }
+    }
+
+    /// Before the command exits: what it published has reached NATS.
+    pub(crate) async fn finish(&self) {
+        if let Some(bus) = &self.bus {
+            if !bus.drain(Duration::from_secs(5)).await {
+                eprintln!("NATS did not take every notice within 5 s: running servers show these changes within one head check");
+            }
+        }
+    }
 }
 
 /// Writes the production's file to `out` (standard output when `None`).
@@ -66,11 +101,14 @@ pub async fn import(settings: &Settings, path: &Path, ids: Ids, owner: &str) -> 
         format!("{} cannot be imported, nothing was written:\n{}", path.display(), lines.join("\n"))
     })?;
     let (production, entities) = (plan.production_id, plan.entities.len());
-    let store = store(settings)?;
+    let tool = Tool::new(settings).await?;
+    let store = &tool.store;
     let held = LibraryStore::new(store.clone()).all().await.map_err(|e| e.to_string())?;
     let commands = plan.into_commands(Some(owner), &held.into_iter().map(|i| i.id).collect());
     let actor = Actor { id: Some(owner.to_owned()), name: None, cause: None, step: None };
-    match store.execute_batch(commands, Atomicity::All, actor, None).await {
+    let done = store.execute_batch(commands, Atomicity::All, actor, None).await;
+    tool.finish().await;
+    match done {
         Ok(Outcome::Batch(_)) => {
             eprintln!("imported production {production}: {entities} entities, owned by {owner}");
             Ok(())

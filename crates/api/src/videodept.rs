@@ -30,7 +30,8 @@ pub async fn import(settings: &Settings, from: &str, options: &Options) -> Resul
             "the source database has no productions table: is it the Video Production Manager's?".into()
         );
     }
-    let store = crate::files::store(settings)?;
+    let tool = crate::files::Tool::new(settings).await?;
+    let store = &tool.store;
     // indicatif draws only on a terminal; in a pipe or a log the table below says it all.
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} rows {msg} ({eta})")
@@ -38,7 +39,9 @@ pub async fn import(settings: &Settings, from: &str, options: &Options) -> Resul
             .progress_chars("=> "),
     );
     let bar = Bar(bar);
-    let report = apply::import(&store, &tables, options, &bar).await.map_err(|e| e.to_string())?;
+    let report = apply::import(store, &tables, options, &bar).await;
+    tool.finish().await;
+    let report = report.map_err(|e| e.to_string())?;
     bar.0.finish_and_clear();
     print!("{}", summary(&report));
     Ok(())

@@ -27,6 +27,14 @@ pub struct Bus {
     instance: Uuid,
     interest: UnboundedSender<(Uuid, bool)>,
     peers: Arc<Peers>,
+    /// Publishes handed to the client but not yet taken by it (`drain` waits for them).
+    pending: Arc<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    count: std::sync::atomic::AtomicUsize,
+    done: tokio::sync::Notify,
 }
 
 /// Connects in the background (the server starts, unready, while NATS is away) and
@@ -60,7 +68,7 @@ pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceive
     tokio::spawn(hear_list(client.clone(), signals.clone()));
     tokio::spawn(hear_settings(client.clone(), signals.clone()));
     tokio::spawn(manage(client.clone(), wanted, signals));
-    Ok((Bus { client, instance, interest, peers }, rx))
+    Ok((Bus { client, instance, interest, peers, pending: Default::default() }, rx))
 }
 
 fn report(signals: &UnboundedSender<Signal>, event: Event) {
@@ -107,12 +115,31 @@ impl Bus {
     }
 
     fn send(&self, subject: String, payload: String) {
-        let client = self.client.clone();
+        let (client, pending) = (self.client.clone(), self.pending.clone());
+        pending.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         tokio::spawn(async move {
             if let Err(e) = client.publish(subject, payload.into()).await {
                 tracing::debug!(error = %e, "notice not published; the head check makes up for it");
             }
+            pending.count.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            pending.done.notify_waiters();
         });
+    }
+
+    /// Waits until everything published so far has reached the NATS server, for at most
+    /// `within` (a tool about to exit). `false` when it had not.
+    pub async fn drain(&self, within: Duration) -> bool {
+        let all = async {
+            loop {
+                let done = self.pending.done.notified();
+                if self.pending.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                    break;
+                }
+                done.await;
+            }
+            self.client.flush().await.is_ok()
+        };
+        tokio::time::timeout(within, all).await.unwrap_or(false)
     }
 
     /// Subscribes to a production's subject while `open` (called as rooms open and close).
@@ -226,5 +253,16 @@ async fn hear_settings(client: Client, signals: UnboundedSender<Signal>) {
             }
             None => tracing::warn!("ignored a settings announcement that does not parse"),
         }
+    }
+}
+
+/// A tool's store publishes each commit through the bus (`PgStore::for_tool_publishing`).
+impl prodsync_domain::ports::ChangePublisher for Bus {
+    fn publish(&self, events: &[ChangeEvent]) {
+        Bus::publish(self, events);
+    }
+
+    fn announce(&self, event: &str, data: serde_json::Value) {
+        Bus::announce(self, event, &data);
     }
 }

@@ -241,6 +241,23 @@ impl PgStore {
         write: Write<'_>,
         actor: &Actor,
     ) -> Result<Outcome, SyncError> {
+        let outcome = self.run_in_transaction(kind, receipt, write, actor).await?;
+        if let Some(publisher) = &self.after_commit {
+            publisher.publish(&outcome.events());
+            if let Some((event, data)) = outcome.announcement() {
+                publisher.announce(event, data);
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn run_in_transaction(
+        &self,
+        kind: &'static EntityKind,
+        receipt: Option<&Receipt>,
+        write: Write<'_>,
+        actor: &Actor,
+    ) -> Result<Outcome, SyncError> {
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
             conn.transaction(async |c| {

@@ -48,11 +48,14 @@ pub struct PgStore {
     instance: uuid::Uuid,
     /// Whether another instance is alive: only then do writes notify (kept by `listen`).
     peers: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Told of every commit's events: a tool's way to tell running servers over a fan-out
+    /// that is not the database's (NATS). The server publishes through its app layer.
+    after_commit: Option<std::sync::Arc<dyn prodsync_domain::ports::ChangePublisher>>,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
-        PgStore { pool, instance: uuid::Uuid::new_v4(), peers: Default::default() }
+        PgStore { pool, instance: uuid::Uuid::new_v4(), peers: Default::default(), after_commit: None }
     }
 
     /// A store for a command-line tool (import, export): every running server is its peer,
@@ -61,6 +64,15 @@ impl PgStore {
         let store = PgStore::new(pool);
         store.peers.store(true, std::sync::atomic::Ordering::Relaxed);
         store
+    }
+
+    /// A store for a command-line tool whose running servers hear each other through
+    /// `publisher` (NATS), not NOTIFY: each commit's events go there after it.
+    pub fn for_tool_publishing(
+        pool: PgPool,
+        publisher: std::sync::Arc<dyn prodsync_domain::ports::ChangePublisher>,
+    ) -> Self {
+        PgStore { after_commit: Some(publisher), ..PgStore::new(pool) }
     }
 
     pub fn instance(&self) -> uuid::Uuid {
