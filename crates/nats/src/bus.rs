@@ -65,8 +65,14 @@ pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceive
     let (interest, wanted) = unbounded_channel();
     let peers = Arc::new(Peers::default());
     crate::liveness::spawn(client.clone(), instance, peers.clone());
-    tokio::spawn(hear_list(client.clone(), signals.clone()));
-    tokio::spawn(hear_settings(client.clone(), signals.clone()));
+    let notice = |text: &str| fanout::parse(text).ok().map(Signal::Notice);
+    tokio::spawn(hear_everywhere(client.clone(), subjects::LIST, notice, signals.clone()));
+    tokio::spawn(hear_everywhere(
+        client.clone(),
+        subjects::SETTINGS,
+        fanout::decode_announcement,
+        signals.clone(),
+    ));
     tokio::spawn(manage(client.clone(), wanted, signals));
     Ok((Bus { client, instance, interest, peers, pending: Default::default() }, rx))
 }
@@ -213,45 +219,29 @@ async fn hear(mut sub: async_nats::Subscriber, signals: UnboundedSender<Signal>)
     }
 }
 
-/// Production-list notices: every instance hears them.
-async fn hear_list(client: Client, signals: UnboundedSender<Signal>) {
-    let mut sub = match client.subscribe(subjects::LIST).await {
+/// A subject every instance hears (production-list notices, settings announcements):
+/// each message decoded by `decode`, until nobody listens.
+async fn hear_everywhere(
+    client: Client,
+    subject: &'static str,
+    decode: fn(&str) -> Option<Signal>,
+    signals: UnboundedSender<Signal>,
+) {
+    let mut sub = match client.subscribe(subject).await {
         Ok(sub) => sub,
         Err(e) => {
-            tracing::error!(error = %e, "could not subscribe to the production list's notices");
+            tracing::error!(error = %e, subject, "could not subscribe");
             return;
         }
     };
     while let Some(msg) = sub.next().await {
-        let Ok(text) = std::str::from_utf8(&msg.payload) else { continue };
-        match fanout::parse(text) {
-            Ok(n) => {
-                if signals.send(Signal::Notice(n)).is_err() {
-                    return;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "ignored a list notice that does not parse"),
-        }
-    }
-}
-
-/// Settings announcements: every instance hears them.
-async fn hear_settings(client: Client, signals: UnboundedSender<Signal>) {
-    let mut sub = match client.subscribe(subjects::SETTINGS).await {
-        Ok(sub) => sub,
-        Err(e) => {
-            tracing::error!(error = %e, "could not subscribe to settings announcements");
-            return;
-        }
-    };
-    while let Some(msg) = sub.next().await {
-        match std::str::from_utf8(&msg.payload).ok().and_then(fanout::decode_announcement) {
+        match std::str::from_utf8(&msg.payload).ok().and_then(decode) {
             Some(signal) => {
                 if signals.send(signal).is_err() {
                     return;
                 }
             }
-            None => tracing::warn!("ignored a settings announcement that does not parse"),
+            None => tracing::warn!(subject, "ignored a message that does not parse"),
         }
     }
 }
