@@ -106,8 +106,18 @@ pub enum Signal {
     },
 }
 
-/// One notice per production the events touch, with the production it is about.
-pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<(Uuid, String)> {
+/// A notice ready to send, with what a fan-out routes it by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packed {
+    pub production: Uuid,
+    /// It carries production-list events (inline or by `list_from`): every instance
+    /// needs it, not only those with a room for the production.
+    pub for_list: bool,
+    pub text: String,
+}
+
+/// One notice per production the events touch.
+pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<Packed> {
     let mut productions: Vec<Uuid> = events.iter().map(ChangeEvent::production_id).collect();
     productions.sort();
     productions.dedup();
@@ -117,15 +127,17 @@ pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<(Uuid,
             let mine: Vec<&ChangeEvent> = events.iter().filter(|e| e.production_id() == p).collect();
             let seq = mine.iter().map(|e| e.seq()).max()?;
             let list: Vec<ChangeEvent> = mine.iter().filter(|e| for_list(e)).map(|e| (*e).clone()).collect();
+            let for_list = !list.is_empty();
             let mut n = Notice { instance, production: p, seq, at_ms, list, list_from: None };
             let text = serde_json::to_string(&n).ok()?;
             if text.len() <= MAX_PAYLOAD {
-                return Some((p, text));
+                return Some(Packed { production: p, for_list, text });
             }
             n.list_from = n.list.iter().map(ChangeEvent::seq).min();
             n.list.retain(|e| e.event == "production:deleted");
             n.list.iter_mut().for_each(shrink);
-            serde_json::to_string(&n).ok().map(|text| (p, text))
+            let text = serde_json::to_string(&n).ok()?;
+            Some(Packed { production: p, for_list, text })
         })
         .collect()
 }
@@ -211,7 +223,12 @@ mod tests {
             event("camera:created", b, 3, json!({"id": "y"})),
             event("camera:updated", a, 9, json!({"id": "x"})),
         ];
-        let got: Vec<Notice> = notices(me, &events, 5).iter().map(|(_, t)| parse(t).unwrap()).collect();
+        let packed = notices(me, &events, 5);
+        assert_eq!(
+            packed.iter().map(|n| (n.production, n.for_list)).collect::<Vec<_>>(),
+            vec![(a, true), (b, false)]
+        );
+        let got: Vec<Notice> = packed.iter().map(|n| parse(&n.text).unwrap()).collect();
         assert_eq!(got.len(), 2);
         let na = got.iter().find(|n| n.production == a).unwrap();
         assert_eq!((na.seq, na.instance, na.at_ms), (9, me, 5));
@@ -229,8 +246,8 @@ mod tests {
             event("production:updated", p, 4, json!({"id": p, "showName": huge})),
             event("production:deleted", p, 5, json!({"id": p, "showName": huge, "venue": huge})),
         ];
-        let (about, text) = &notices(Uuid::nil(), &events, 0)[0];
-        assert_eq!(*about, p);
+        let Packed { production, for_list, text } = &notices(Uuid::nil(), &events, 0)[0];
+        assert_eq!((*production, *for_list), (p, true));
         assert!(text.len() <= MAX_PAYLOAD, "{}", text.len());
         let n = parse(text).unwrap();
         assert_eq!(n.list_from, Some(4));

@@ -100,10 +100,13 @@ impl Bus {
             return;
         }
         let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-        for (production, text) in fanout::notices(self.instance, events, at_ms) {
-            let for_list = events.iter().any(|e| e.production_id() == production && fanout::for_list(e));
-            let subject = if for_list { subjects::LIST.to_owned() } else { subjects::changes(production) };
-            self.send(subject, text);
+        for notice in fanout::notices(self.instance, events, at_ms) {
+            let subject = if notice.for_list {
+                subjects::LIST.to_owned()
+            } else {
+                subjects::changes(notice.production)
+            };
+            self.send(subject, notice.text);
         }
     }
 

@@ -24,8 +24,8 @@ pub(crate) async fn notify(
     events: &[prodsync_domain::ChangeEvent],
 ) -> Result<(), DbError> {
     let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
-    for (_, payload) in prodsync_domain::fanout::notices(instance, events, at_ms) {
-        stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(payload).execute(conn).await?;
+    for notice in prodsync_domain::fanout::notices(instance, events, at_ms) {
+        stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(notice.text).execute(conn).await?;
     }
     Ok(())
 }
