@@ -98,6 +98,23 @@ async fn an_instance_hears_only_the_productions_it_has_rooms_for() {
     assert_eq!(seqs(&got), vec![start + 11, start + 12, start + 13]);
     let c1 = metric(&http, c, "fanout_notices_received_total").await;
     assert!(c1 >= c0 + 3.0, "{c1} after {c0}");
+    // With a room open for one production, c still hears nothing of another.
+    let other = production(&http, a).await;
+    prodsync_e2e::eventually("c heard the second creation", || async {
+        metric(&http, c, "fanout_notices_received_total").await >= c1 + 1.0
+    })
+    .await;
+    let c1 = metric(&http, c, "fanout_notices_received_total").await;
+    let mut other_on_b = WsClient::connect(&b.ws_url()).await;
+    other_on_b.join(&other, None).await;
+    let other_start = head(&http, a, &other).await;
+    items(&http, a, &other, 5, "other").await;
+    other_on_b.events_until(other_start + 5, Duration::from_secs(15)).await;
+    assert_eq!(
+        metric(&http, c, "fanout_notices_received_total").await,
+        c1,
+        "only the production c has a room for"
+    );
     drop(on_c);
     prodsync_e2e::eventually("c's room closed", || async { metric(&http, c, "rooms").await == 0.0 }).await;
     items(&http, a, &pid, 5, "later").await;

@@ -43,8 +43,7 @@ impl Tool {
                 Ok(Tool { store: PgStore::for_tool(pool), bus: None })
             }
             prodsync_domain::fanout::Fanout::Nats => {
-                let instance = uuid::Uuid::new_v4();
-                let (bus, _signals) = prodsync_nats::connect(&settings.nats_url, instance).await?;
+                let bus = prodsync_nats::publisher(&settings.nats_url, uuid::Uuid::new_v4()).await?;
                 let store = PgStore::for_tool_publishing(pool, std::sync::Arc::new(bus.clone()));
                 Ok(Tool { store, bus: Some(bus) })
             }

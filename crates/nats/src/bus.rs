@@ -43,25 +43,7 @@ struct Pending {
 /// productions, and `Watching` once a production's subscription is confirmed.
 pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
     let (signals, rx) = unbounded_channel();
-    let events = signals.clone();
-    let client = ConnectOptions::new()
-        .name(format!("prodsync {instance}"))
-        // Its own notices are already in its rooms.
-        .no_echo()
-        .retry_on_initial_connect()
-        .max_reconnects(None)
-        .connection_timeout(Duration::from_secs(3))
-        .reconnect_delay_callback(|attempt| {
-            Duration::from_millis((100 * 2u64.pow(attempt.min(6) as u32)).min(5000))
-        })
-        .subscription_capacity(SUBSCRIPTION_CAPACITY)
-        .event_callback(move |event| {
-            let events = events.clone();
-            async move { report(&events, event) }
-        })
-        .connect(url)
-        .await
-        .map_err(|e| format!("connecting to NATS: {e}"))?;
+    let client = client(url, instance, Some(signals.clone())).await?;
     let (interest, wanted) = unbounded_channel();
     let peers = Arc::new(Peers::default());
     crate::liveness::spawn(client.clone(), instance, peers.clone());
@@ -75,6 +57,43 @@ pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceive
     ));
     tokio::spawn(manage(client.clone(), wanted, signals));
     Ok((Bus { client, instance, interest, peers, pending: Default::default() }, rx))
+}
+
+/// A bus that only publishes (a command-line tool): no subscriptions, no heartbeat, so
+/// the servers do not count it as an instance.
+pub async fn publisher(url: &str, instance: Uuid) -> Result<Bus, String> {
+    let client = client(url, instance, None).await?;
+    let (interest, _) = unbounded_channel();
+    Ok(Bus { client, instance, interest, peers: Default::default(), pending: Default::default() })
+}
+
+async fn client(
+    url: &str,
+    instance: Uuid,
+    signals: Option<UnboundedSender<Signal>>,
+) -> Result<Client, String> {
+    ConnectOptions::new()
+        .name(format!("prodsync {instance}"))
+        // Its own notices are already in its rooms.
+        .no_echo()
+        .retry_on_initial_connect()
+        .max_reconnects(None)
+        .connection_timeout(Duration::from_secs(3))
+        .reconnect_delay_callback(|attempt| {
+            Duration::from_millis((100 * 2u64.pow(attempt.min(6) as u32)).min(5000))
+        })
+        .subscription_capacity(SUBSCRIPTION_CAPACITY)
+        .event_callback(move |event| {
+            let signals = signals.clone();
+            async move {
+                if let Some(signals) = signals {
+                    report(&signals, event)
+                }
+            }
+        })
+        .connect(url)
+        .await
+        .map_err(|e| format!("connecting to NATS: {e}"))
 }
 
 fn report(signals: &UnboundedSender<Signal>, event: Event) {

@@ -11,4 +11,4 @@ mod bus;
 mod liveness;
 mod subjects;
 
-pub use bus::{connect, Bus};
+pub use bus::{connect, publisher, Bus};
