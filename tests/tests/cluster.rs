@@ -471,6 +471,9 @@ both_fanouts!(
 async fn settings_announced(fan: Fan) {
     let db = TestDatabase::new().await;
     let http = reqwest::Client::new();
+    // Started together, neither instance may have counted the other when a writes (they
+    // recount on a clock): an announcement has no log to repair from, so it must not wait
+    // for that count. This failed once in CI before announcements stopped waiting for it.
     let (a, b) = two(&fan, &db, &http).await;
     let mut on_b = WsClient::connect(&b.ws_url()).await;
     let res = http

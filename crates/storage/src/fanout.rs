@@ -1,6 +1,7 @@
 //! The sending side of cross-instance fan-out (`listen` is the receiving side): change
-//! notices in the write's own transaction, and presence reports. Only while another
-//! instance is alive: NOTIFY serialises commits on PostgreSQL's notification queue.
+//! notices in the write's own transaction, presence reports, settings announcements.
+//! Notices and reports only while another instance is alive (NOTIFY serialises commits
+//! on PostgreSQL's notification queue); announcements always, as nothing repairs them.
 
 use std::sync::LazyLock;
 
@@ -40,11 +41,11 @@ static NOTIFY_SETTINGS: LazyLock<Sql> = LazyLock::new(|| {
 
 impl PgStore {
     /// A settings announcement for the other instances' sockets, after the commit (best
-    /// effort, like the announcement to this instance's sockets).
+    /// effort, like the announcement to this instance's sockets). Sent even when no peer
+    /// has been counted yet: the count is refreshed on a clock, so an instance started a
+    /// moment ago may already have sockets, and an announcement has no log to repair from.
+    /// Settings change rarely, so the NOTIFY costs nothing that matters.
     pub async fn notify_settings(&self, event: &str, data: &serde_json::Value) -> Result<(), SyncError> {
-        if !self.has_peers() {
-            return Ok(());
-        }
         let payload = prodsync_domain::fanout::encode_announcement(event, data);
         if payload.len() > prodsync_domain::fanout::MAX_PAYLOAD {
             tracing::warn!(
