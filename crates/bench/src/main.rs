@@ -57,6 +57,9 @@ struct Cli {
     /// Idle connection counts.
     #[arg(long, value_delimiter = ',')]
     connections: Vec<usize>,
+    /// Rejoins in the catch-up scenario, one after another, each as far behind.
+    #[arg(long, default_value_t = 5)]
+    rejoins: usize,
 }
 
 /// Fills in the sizes the mode implies, so that the file limit can clamp them.
@@ -275,7 +278,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
     if wants("catchup") {
         let server = server::ServerProc::start(&cli.server_bin, &[]).await?;
         let targets = fixtures::create(&http, &server.base, 1, 1).await?;
-        rows.push(catchup::run(&server, targets[0], plan.catchup).await);
+        rows.push(catchup::run(&server, targets[0], plan.catchup, cli.rejoins).await);
     }
     Ok(rows)
 }
