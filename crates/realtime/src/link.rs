@@ -29,6 +29,15 @@ pub(crate) enum Inbound {
 /// not `Send`: sessions run on the actix worker that accepted them.
 pub(crate) trait Link {
     fn text(&mut self, frame: ByteString) -> impl Future<Output = Result<(), ()>>;
+    /// Text frames of `items`, one each, in order (a replay page). This way each frame is
+    /// a fresh string on the link's queue; `/ws` packs them into a few large writes.
+    async fn texts<T: serde::Serialize>(&mut self, items: &[T]) -> Result<(), ()> {
+        for item in items {
+            let text = serde_json::to_string(item).map_err(|_| ())?;
+            self.text(ByteString::from(text)).await?;
+        }
+        Ok(())
+    }
     fn ping(&mut self) -> impl Future<Output = Result<(), ()>>;
     fn pong(&mut self, bytes: Bytes) -> impl Future<Output = Result<(), ()>>;
     fn close(&mut self, code: u16, reason: String) -> impl Future<Output = ()>;

@@ -229,6 +229,16 @@ impl<L: Link> Conn<L> {
         }
     }
 
+    /// Frames of `items` in order, as [`Conn::send`] sends one.
+    async fn send_all<T: serde::Serialize>(&mut self, items: &[T]) -> Result<(), Stop> {
+        let overflow = self.me.overflow.clone();
+        tokio::select! {
+            biased;
+            _ = overflow.notified() => Err(Stop::TooSlow),
+            sent = self.link.texts(items) => sent.map_err(|_| Stop::Gone),
+        }
+    }
+
     async fn status(&mut self) -> Result<(), Stop> {
         let rooms: Vec<Uuid> = self
             .rooms
@@ -490,12 +500,9 @@ impl<L: Link> Conn<L> {
             };
             let Some(last) = page.events.last().map(|e| e.seq()) else { break };
             debug_assert_eq!(from, cursor);
-            for event in &page.events {
-                cursor = event.seq();
-                replayed += 1;
-                let text = serde_json::to_string(event).unwrap_or_default();
-                self.send(ByteString::from(text)).await?;
-            }
+            self.send_all(&page.events).await?;
+            cursor = last;
+            replayed += page.events.len();
             if last < (from + REPLAY_PAGE).min(head) {
                 // A short page (never, while seqs are gapless): read on from where it ended.
                 ahead.clear();
