@@ -67,11 +67,13 @@ pub static EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     )
 });
 
-/// The same page as [`EVENTS_SINCE`] for replay: `previous` (an update's old values) is
-/// taken from the diff by PostgreSQL, and JSON comes back as text.
+/// The same page as [`EVENTS_SINCE`] for replay: JSON comes back as text, and an update's
+/// diff comes back as `previous`, which the row decoder takes from it (`previous.rs`).
 pub static RAW_EVENTS_SINCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "SELECT production_id, seq, entity_type, action, entity_version, user_id, created_at, changed_fields,     data, CASE WHEN action = 'updated' AND jsonb_typeof(diff) = 'object' THEN (SELECT coalesce(jsonb_object_agg(d.k, d.v -> 'old'), '{}'::jsonb)     FROM jsonb_each(diff) AS d(k, v)) END AS previous, cause FROM change_log     WHERE production_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
+        "SELECT production_id, seq, entity_type, action, entity_version, user_id, created_at, \
+    changed_fields, data, CASE WHEN action = 'updated' THEN diff END AS previous, cause FROM change_log \
+    WHERE production_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
     )
 });
 

@@ -58,7 +58,7 @@ impl FromSql<Jsonb, Pg> for ScrubbedJson {
     }
 }
 
-fn scrub(v: &mut Value) {
+pub(crate) fn scrub(v: &mut Value) {
     match v {
         Value::String(s) if s == UNREADABLE => *v = Value::Null,
         Value::Array(items) => items.iter_mut().for_each(scrub),
@@ -143,31 +143,12 @@ impl FromSql<Jsonb, Pg> for RawJson {
     }
 }
 
-/// A nullable [`RawJson`].
-pub struct MaybeRawJson(Option<Box<RawValue>>);
-
-impl From<MaybeRawJson> for Option<Box<RawValue>> {
-    fn from(j: MaybeRawJson) -> Option<Box<RawValue>> {
-        j.0
-    }
-}
-
-impl FromSql<Nullable<Jsonb>, Pg> for MaybeRawJson {
-    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
-        Ok(MaybeRawJson(Some(RawJson::from_sql(value)?.0)))
-    }
-
-    fn from_nullable_sql(value: Option<PgValue<'_>>) -> deserialize::Result<Self> {
-        value.map_or(Ok(MaybeRawJson(None)), Self::from_sql)
-    }
-}
-
 /// Digits in a row from which a number may overflow a double (PostgreSQL writes numbers
 /// without exponent: 1e308 is 309 digits). Counted anywhere, strings included: a false
 /// alarm only costs the slow way.
 const LONG_DIGITS: usize = 300;
 
-fn raw(text: &[u8]) -> Box<RawValue> {
+pub(crate) fn raw(text: &[u8]) -> Box<RawValue> {
     let mut run = 0;
     let long = text.iter().any(|b| {
         run = if b.is_ascii_digit() { run + 1 } else { 0 };

@@ -20,6 +20,7 @@ mod members;
 mod migrate;
 mod pool;
 mod prepared;
+mod previous;
 mod retention;
 mod rows;
 mod settings;

@@ -93,7 +93,8 @@ pub struct RawLogRow {
     pub changed_fields: Vec<String>,
     #[diesel(sql_type = Jsonb, deserialize_as = crate::lenient::RawJson)]
     pub data: Box<serde_json::value::RawValue>,
-    #[diesel(sql_type = Nullable<Jsonb>, deserialize_as = crate::lenient::MaybeRawJson)]
+    /// Read from the diff column (an update's only), taken apart here: see `previous`.
+    #[diesel(sql_type = Nullable<Jsonb>, deserialize_as = crate::previous::Previous)]
     pub previous: Option<Box<serde_json::value::RawValue>>,
     #[diesel(sql_type = Nullable<Text>)]
     pub cause: Option<String>,
