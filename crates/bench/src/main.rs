@@ -41,7 +41,7 @@ struct Cli {
     /// Write the rows as JSON here too.
     #[arg(long)]
     json: Option<PathBuf>,
-    /// Scenarios to run (comma-separated): write, fanout, cluster, connections, catchup, storm, activity, presence, batch, transfer.
+    /// Scenarios to run (comma-separated): write, fanout, cluster, connections, catchup, storm, activity, presence, batch, transfer; also cluster-writes (cluster's write rows alone).
     #[arg(
         long,
         value_delimiter = ',',
@@ -57,6 +57,12 @@ struct Cli {
     /// Idle connection counts.
     #[arg(long, value_delimiter = ',')]
     connections: Vec<usize>,
+    /// Fan-outs of the cluster scenarios (`cluster-writes` is its write rows alone).
+    #[arg(long, value_delimiter = ',', default_value = "postgres,nats")]
+    fanouts: Vec<String>,
+    /// Instances alive in the cluster write rows (default 1,2,4; 1,2 with --quick).
+    #[arg(long, value_delimiter = ',')]
+    cluster_instances: Vec<usize>,
     /// Rejoins in the catch-up scenario, one after another, each as far behind.
     #[arg(long, default_value_t = 5)]
     rejoins: usize,
@@ -223,10 +229,22 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         rows.push(fanout::run_on(&first, &[&first], &targets, 1, 20.0, secs, "cross-instance hop").await);
         rows.push(fanout::run_on(&first, &[&second], &targets, 1, 20.0, secs, "cross-instance hop").await);
         drop((first, second));
+    }
+    if wants("cluster") || wants("cluster-writes") {
         // Writes with 1, 2 and 4 instances alive, and the hop, over each fan-out.
-        let instances: &[usize] = if cli.quick { &[1, 2] } else { &[1, 2, 4] };
+        let instances: &[usize] = match (&cli.cluster_instances[..], cli.quick) {
+            ([], true) => &[1, 2],
+            ([], false) => &[1, 2, 4],
+            (chosen, _) => chosen,
+        };
         let write_secs = Duration::from_secs(plan.write_secs);
-        for fan in [cluster::Fan::Postgres, cluster::Fan::Nats] {
+        let secs = Duration::from_secs(plan.fanout_secs);
+        for fan in &cli.fanouts {
+            let fan = match fan.as_str() {
+                "postgres" => cluster::Fan::Postgres,
+                "nats" => cluster::Fan::Nats,
+                other => return Err(format!("--fanouts: {other} is neither postgres nor nats")),
+            };
             rows.extend(cluster::run(&cli.server_bin, fan, instances, cli.clients, write_secs, secs).await?);
         }
     }
