@@ -349,6 +349,32 @@ async fn an_instance_the_others_forgot_reads_what_they_committed_meanwhile() {
     assert_eq!(got.last().map(|e| e["event"].clone()), Some(json!("camera:created")), "{got:?}");
 }
 
+/// Notices follow the commit on PostgreSQL's fan-out too, so one can be lost between the
+/// two (a crash): the head check reads what it would have said. Here the writer is an
+/// instance on NATS, whose commits never NOTIFY at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_commit_without_a_notice_reaches_subscribers_through_the_head_check() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let b = Fan::Postgres.start_with(&db.url, &[("PRODSYNC_HEAD_CHECK_MS", "200")]);
+    let nats = Fan::nats();
+    let silent = nats.start(&db.url);
+    b.ready(&http).await;
+    silent.ready(&http).await;
+    let pid = production(&http, &b).await;
+    let mut sub = WsClient::connect(&b.ws_url()).await;
+    sub.join(&pid, None).await;
+    let start = head(&http, &b, &pid).await;
+    for k in 0..3 {
+        let url = format!("{}/api/productions/{pid}/cameras", silent.base);
+        let (status, _) = post(&http, &url, &json!({"name": format!("Unannounced {k}")})).await.unwrap();
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let got = sub.events_until(start + 3, Duration::from_secs(15)).await;
+    assert_eq!(seqs(&got), contiguous(start + 1, start + 3));
+    assert_eq!(metric(&http, &b, "fanout_notices_received_total").await, 0.0, "no notice carried them");
+}
+
 async fn metric(http: &reqwest::Client, node: &Instance, name: &str) -> f64 {
     prodsync_e2e::metric_at(http, &node.base, name).await
 }

@@ -54,8 +54,8 @@ pub struct Settings {
     /// run) or `nats` (`nats_url`; docs/deployment.md says when to choose which).
     pub fanout: prodsync_domain::fanout::Fanout,
     pub nats_url: String,
-    /// With `fanout = "nats"`: how often the open rooms' heads are checked, the longest a
-    /// lost notice can delay an event.
+    /// How often the open rooms' heads are checked (either fan-out), the longest a lost
+    /// notice can delay an event.
     pub head_check_ms: u64,
 }
 

@@ -17,6 +17,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use uuid::Uuid;
 
 use crate::config::Settings;
+use crate::notifier::Notifier;
 
 /// What the rest of the wiring needs from the fan-out.
 pub struct Wired {
@@ -38,8 +39,9 @@ pub async fn start(
     }
 }
 
-/// LISTEN on a connection of its own, NOTIFY in every write's transaction while another
-/// instance is alive.
+/// LISTEN on a connection of its own; while another instance is alive, NOTIFY in a write's
+/// transaction what carries list events, and the rest after the commit (`notifier`), with
+/// the head check on a clock for a notice lost in between.
 fn postgres(settings: &Settings, store: &PgStore, hub: &Hub, listening: Arc<AtomicBool>) -> Wired {
     let reporter = store.clone();
     hub.set_presence_bus(PresenceBus {
@@ -54,9 +56,11 @@ fn postgres(settings: &Settings, store: &PgStore, hub: &Hub, listening: Arc<Atom
         }),
     });
     let signals = prodsync_storage::listen(settings.database_url.clone(), store);
-    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening, Fanout::Postgres));
+    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening));
+    prodsync_realtime::heads::spawn(hub.clone(), Duration::from_millis(settings.head_check_ms.max(50)));
     let peers = store.clone();
-    let publisher = Arc::new(Notified { hub: hub.clone(), store: store.clone() });
+    let notifier = Notifier::spawn(store.clone());
+    let publisher = Arc::new(Notified { hub: hub.clone(), store: store.clone(), notifier });
     Wired { publisher, has_peers: Arc::new(move || peers.has_peers()) }
 }
 
@@ -78,7 +82,7 @@ async fn nats(
     let watcher = bus.clone();
     hub.set_interest(Arc::new(move |production, open| watcher.interest(production, open)));
     prodsync_realtime::heads::spawn(hub.clone(), Duration::from_millis(settings.head_check_ms.max(50)));
-    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening, Fanout::Nats));
+    tokio::spawn(handle(signals, hub.clone(), store.instance(), listening));
     let peers = bus.clone();
     Ok(Wired {
         publisher: Arc::new(Published { hub: hub.clone(), bus }),
@@ -86,16 +90,18 @@ async fn nats(
     })
 }
 
-/// Events reach the other instances through the NOTIFY in their transaction; settings
-/// announcements (no transaction of their own to ride) are notified after it.
+/// Events reach the other instances through a NOTIFY after their commit (list events in
+/// their transaction); settings announcements are notified after it too.
 struct Notified {
     hub: Hub,
     store: PgStore,
+    notifier: Notifier,
 }
 
 impl ChangePublisher for Notified {
     fn publish(&self, events: &[ChangeEvent]) {
         self.hub.publish(events);
+        self.notifier.committed(events);
     }
 
     fn announce(&self, event: &str, data: serde_json::Value) {
@@ -128,13 +134,7 @@ impl ChangePublisher for Published {
 }
 
 /// Hands the fan-out's signals to the hub, for as long as it sends them.
-async fn handle(
-    mut signals: UnboundedReceiver<Signal>,
-    hub: Hub,
-    me: Uuid,
-    listening: Arc<AtomicBool>,
-    fanout: Fanout,
-) {
+async fn handle(mut signals: UnboundedReceiver<Signal>, hub: Hub, me: Uuid, listening: Arc<AtomicBool>) {
     while let Some(signal) = signals.recv().await {
         match signal {
             Signal::Connected { peers } => {
@@ -146,18 +146,14 @@ async fn handle(
                 if !listening.swap(true, Ordering::Relaxed) {
                     tracing::info!(peers, "listening for other instances' changes");
                 }
+                // What committed while this connection was away. Instances started
+                // together may not have counted this one yet, and commit without
+                // notifying it until they do: the head check reads that.
                 hub.catch_up_all();
-                // Instances started together may not have seen this one yet, and
-                // commit without notifying it until they do. (NATS publishes to whoever
-                // subscribes: nothing to wait for.)
-                if fanout == Fanout::Postgres {
-                    catch_up_later(&hub);
-                }
             }
             Signal::Forgotten => {
                 crate::metrics::forgotten();
-                tracing::warn!("this instance's heartbeat came late; the others may have stopped notifying it, so every room reads the change log again shortly");
-                catch_up_later(&hub);
+                tracing::warn!("this instance's heartbeat came late; the others may have stopped notifying it, so its rooms rely on the head check until they count it again");
             }
             Signal::Dropped => {
                 crate::metrics::dropped();
@@ -180,14 +176,4 @@ async fn handle(
             }
         }
     }
-}
-
-/// Once every other instance has counted this one again (`liveness::SEEN_WITHIN`), every
-/// room reads what was committed without a notice meanwhile.
-fn catch_up_later(hub: &Hub) {
-    let hub = hub.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(liveness::SEEN_WITHIN).await;
-        hub.catch_up_all();
-    });
 }

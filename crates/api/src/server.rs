@@ -10,6 +10,7 @@ use actix_service::{fn_factory, fn_service, IntoServiceFactory, ServiceFactory};
 use actix_web::dev::AppConfig;
 use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::{web, App};
+use prodsync_domain::fanout::Fanout;
 use prodsync_domain::origin::OriginPolicy;
 use prodsync_domain::ports::{ChangeFeed, MemberStore};
 use prodsync_realtime::Hub;
@@ -40,7 +41,10 @@ pub async fn services(settings: &Settings) -> Result<Services, String> {
         wait_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(3),
     })?;
-    let store = PgStore::new(pool);
+    let store = match settings.fanout {
+        Fanout::Postgres => PgStore::new(pool).deferring_notices(),
+        Fanout::Nats => PgStore::new(pool),
+    };
     let feed: Arc<dyn ChangeFeed> = Arc::new(store.clone());
     let members: Arc<dyn MemberStore> = Arc::new(store.clone());
     let hub = Hub::new(feed.clone(), members.clone(), settings.realtime());

@@ -113,7 +113,36 @@ pub struct Packed {
     /// It carries production-list events (inline or by `list_from`): every instance
     /// needs it, not only those with a room for the production.
     pub for_list: bool,
+    /// The production's highest seq it reports.
+    pub seq: i64,
     pub text: String,
+}
+
+/// Which notices a write sends in its own transaction when the rest follow the commit
+/// (PostgreSQL's fan-out): those with production-list events. A room that misses an
+/// entity's notice finds its events at the next head check, but the list has no log of
+/// its own to check (a deleted production's event travels only in the notice).
+pub fn in_transaction(notice: &Packed) -> bool {
+    notice.for_list
+}
+
+/// The notices waiting to be sent after their commits, merged: per production only the
+/// one with the highest seq, as a room reads everything up to it anyway. Notices with
+/// list events are never merged away (they carry events, not only a seq).
+pub fn coalesce(waiting: Vec<Packed>) -> Vec<Packed> {
+    let mut out: Vec<Packed> = Vec::with_capacity(waiting.len());
+    for notice in waiting {
+        if notice.for_list {
+            out.push(notice);
+            continue;
+        }
+        match out.iter_mut().find(|n| !n.for_list && n.production == notice.production) {
+            Some(kept) if kept.seq < notice.seq => *kept = notice,
+            Some(_) => {}
+            None => out.push(notice),
+        }
+    }
+    out
 }
 
 /// One notice per production the events touch.
@@ -131,13 +160,13 @@ pub fn notices(instance: Uuid, events: &[ChangeEvent], at_ms: i64) -> Vec<Packed
             let mut n = Notice { instance, production: p, seq, at_ms, list, list_from: None };
             let text = serde_json::to_string(&n).ok()?;
             if text.len() <= MAX_PAYLOAD {
-                return Some(Packed { production: p, for_list, text });
+                return Some(Packed { production: p, for_list, seq, text });
             }
             n.list_from = n.list.iter().map(ChangeEvent::seq).min();
             n.list.retain(|e| e.event == "production:deleted");
             n.list.iter_mut().for_each(shrink);
             let text = serde_json::to_string(&n).ok()?;
-            Some(Packed { production: p, for_list, text })
+            Some(Packed { production: p, for_list, seq, text })
         })
         .collect()
 }
@@ -246,7 +275,7 @@ mod tests {
             event("production:updated", p, 4, json!({"id": p, "showName": huge})),
             event("production:deleted", p, 5, json!({"id": p, "showName": huge, "venue": huge})),
         ];
-        let Packed { production, for_list, text } = &notices(Uuid::nil(), &events, 0)[0];
+        let Packed { production, for_list, text, .. } = &notices(Uuid::nil(), &events, 0)[0];
         assert_eq!((*production, *for_list), (p, true));
         assert!(text.len() <= MAX_PAYLOAD, "{}", text.len());
         let n = parse(text).unwrap();
@@ -254,5 +283,25 @@ mod tests {
         assert_eq!(n.list.len(), 1);
         assert_eq!(n.list[0].event, "production:deleted");
         assert_eq!(n.list[0].data.data["showName"].as_str().unwrap().len(), 200);
+    }
+
+    #[test]
+    fn waiting_notices_merge_to_the_highest_seq_per_production_and_list_notices_stay() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let n = |production, seq, for_list| Packed { production, for_list, seq, text: format!("{seq}") };
+        let merged = coalesce(vec![
+            n(a, 3, false),
+            n(b, 1, false),
+            n(a, 5, true),
+            n(a, 4, false),
+            n(a, 2, false),
+            n(b, 7, false),
+        ]);
+        assert_eq!(
+            merged.iter().map(|p| (p.production, p.seq, p.for_list)).collect::<Vec<_>>(),
+            vec![(a, 4, false), (b, 7, false), (a, 5, true)]
+        );
+        assert!(coalesce(vec![]).is_empty());
+        assert!(in_transaction(&n(a, 5, true)) && !in_transaction(&n(a, 4, false)));
     }
 }

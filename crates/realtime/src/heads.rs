@@ -1,7 +1,7 @@
 //! The head check: the open rooms' latest seqs read in one query, and each room that is
-//! behind reads what it lacks. A fan-out that may lose notices after the commit (NATS: a
-//! crash between commit and publish, a restart, a dropped slow subscriber) relies on it,
-//! so a lost notice delays an event by at most one period and never loses it.
+//! behind reads what it lacks. Both fan-outs send notices after the commit and may lose one
+//! (a crash between commit and send; on NATS also a restart, a dropped slow subscriber);
+//! they rely on it, so a lost notice delays an event by at most one period, never loses it.
 
 use std::time::Duration;
 

@@ -271,7 +271,7 @@ impl PgStore {
                     }
                 };
                 if self.has_peers() {
-                    notify(c, self.instance, &outcome.events()).await?;
+                    notify(c, self.instance, &outcome.events(), self.deferred).await?;
                 }
                 if let Some(r) = receipt {
                     keep(c, r, &(r.respond)(&outcome)).await?;

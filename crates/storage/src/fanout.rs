@@ -1,5 +1,6 @@
 //! The sending side of cross-instance fan-out (`listen` is the receiving side): change
-//! notices in the write's own transaction, presence reports, settings announcements.
+//! notices (in the write's own transaction, or after it), presence reports, settings
+//! announcements.
 //! Notices and reports only while another instance is alive (NOTIFY serialises commits
 //! on PostgreSQL's notification queue); announcements always, as nothing repairs them.
 
@@ -18,18 +19,30 @@ static NOTIFY: LazyLock<Sql> =
     LazyLock::new(|| Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::CHANNEL)));
 
 /// Tells the other instances, in the write's own transaction: the notice is delivered if
-/// and only if the write commits.
+/// and only if the write commits. `deferred`: only notices with list events; the caller
+/// sends the others after the commit.
 pub(crate) async fn notify(
     conn: &mut AsyncPgConnection,
     instance: Uuid,
     events: &[prodsync_domain::ChangeEvent],
+    deferred: bool,
 ) -> Result<(), DbError> {
     let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     for notice in prodsync_domain::fanout::notices(instance, events, at_ms) {
+        if deferred && !prodsync_domain::fanout::in_transaction(&notice) {
+            continue;
+        }
         stmt(&NOTIFY).bind::<diesel::sql_types::Text, _>(notice.text).execute(conn).await?;
     }
     Ok(())
 }
+
+static NOTIFY_MANY: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(format!(
+        "SELECT pg_notify('{}', t) FROM unnest($1::text[]) AS t",
+        prodsync_domain::fanout::CHANNEL
+    ))
+});
 
 static NOTIFY_PRESENCE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::presence::PRESENCE_CHANNEL))
@@ -58,6 +71,24 @@ impl PgStore {
         let run = async {
             let mut conn = self.conn().await?;
             stmt(&NOTIFY_SETTINGS).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
+            Ok(())
+        };
+        run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+    }
+
+    /// Change notices of writes already committed, in one statement (one small
+    /// transaction of its own). Best effort: a notice lost here (an error, a crash before
+    /// it) is made good by the receivers' head check.
+    pub async fn notify_after_commit(&self, notices: Vec<String>) -> Result<(), SyncError> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        let run = async {
+            let mut conn = self.conn().await?;
+            stmt(&NOTIFY_MANY)
+                .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(notices)
+                .execute(&mut conn)
+                .await?;
             Ok(())
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))

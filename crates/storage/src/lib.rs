@@ -52,11 +52,20 @@ pub struct PgStore {
     /// Told of every commit's events: a tool's way to tell running servers over a fan-out
     /// that is not the database's (NATS). The server publishes through its app layer.
     after_commit: Option<std::sync::Arc<dyn prodsync_domain::ports::ChangePublisher>>,
+    /// Notices without list events are left to the caller, who sends them after the
+    /// commit (`notify_after_commit`), out of the production's critical section.
+    deferred: bool,
 }
 
 impl PgStore {
     pub fn new(pool: PgPool) -> Self {
-        PgStore { pool, instance: uuid::Uuid::new_v4(), peers: Default::default(), after_commit: None }
+        PgStore {
+            pool,
+            instance: uuid::Uuid::new_v4(),
+            peers: Default::default(),
+            after_commit: None,
+            deferred: false,
+        }
     }
 
     /// A store for a command-line tool (import, export): every running server is its peer,
@@ -74,6 +83,13 @@ impl PgStore {
         publisher: std::sync::Arc<dyn prodsync_domain::ports::ChangePublisher>,
     ) -> Self {
         PgStore { after_commit: Some(publisher), ..PgStore::new(pool) }
+    }
+
+    /// A server's store on PostgreSQL's fan-out: a write's transaction notifies only what
+    /// carries production-list events (`fanout::in_transaction`); the server sends the
+    /// rest after the commit, merged, and its head check repairs a notice lost between.
+    pub fn deferring_notices(self) -> Self {
+        PgStore { deferred: true, ..self }
     }
 
     pub fn instance(&self) -> uuid::Uuid {
