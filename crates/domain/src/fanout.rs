@@ -131,15 +131,20 @@ pub fn in_transaction(notice: &Packed) -> bool {
 /// list events are never merged away (they carry events, not only a seq).
 pub fn coalesce(waiting: Vec<Packed>) -> Vec<Packed> {
     let mut out: Vec<Packed> = Vec::with_capacity(waiting.len());
+    // Where each production's mergeable notice sits in `out`.
+    let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for notice in waiting {
         if notice.for_list {
             out.push(notice);
             continue;
         }
-        match out.iter_mut().find(|n| !n.for_list && n.production == notice.production) {
-            Some(kept) if kept.seq < notice.seq => *kept = notice,
+        match at.get(&notice.production) {
+            Some(&i) if out[i].seq < notice.seq => out[i] = notice,
             Some(_) => {}
-            None => out.push(notice),
+            None => {
+                at.insert(notice.production, out.len());
+                out.push(notice);
+            }
         }
     }
     out
