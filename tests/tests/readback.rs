@@ -312,6 +312,34 @@ async fn poisoned_rows_are_repaired_and_what_cannot_be_read_is_named_not_a_500()
     let one = format!("/api/productions/{pid}/connections/{cid}");
     let (status, body) = s.put(&one, "ann", &json!({"note": "edited"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The change log too: that update's diff made to hold both kinds of value. Replay takes
+    // an update's previous values from its diff; neither may stop a join or /changes.
+    let seq: i64 = db
+        .query_one(
+            &format!("SELECT max(seq) FROM change_log WHERE production_id = '{pid}' AND action = 'updated'"),
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    db.batch_execute(&format!(
+        "UPDATE change_log SET diff = '{{\"note\": {{\"old\": {deep}, \"new\": \"edited\"}}, \
+         \"mark\": {{\"old\": 1e400}}, \"kept\": {{\"old\": \"as it was\"}}}}' \
+         WHERE production_id = '{pid}' AND seq = {seq}"
+    ))
+    .await
+    .unwrap();
+    let mut ws = prodsync_e2e::ws::WsClient::connect(&s.ws_url()).await;
+    let (replayed, joined) = ws.join(&pid, Some(0)).await;
+    assert_eq!(replayed.len() as i64, joined["seq"].as_i64().unwrap(), "every event replayed");
+    let update = replayed.iter().find(|e| e["data"]["seq"] == seq).expect("the update replayed");
+    let previous = &update["data"]["previous"];
+    assert_eq!((&previous["mark"], &previous["kept"]), (&Value::Null, &json!("as it was")), "{previous}");
+    assert!(previous["note"].to_string().len() < 100, "too deep to read is cut short: {previous}");
+    let (status, page) = s.get(&format!("/api/productions/{pid}/changes?since=0")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+
     let (status, gone) = s.send("DELETE", &one, "ann", None).await;
     assert!(status.is_success(), "{status} {gone}");
 }
