@@ -168,7 +168,10 @@ async fn handle(mut signals: UnboundedReceiver<Signal>, hub: Hub, me: Uuid, list
             }
             Signal::Watching(production) => hub.catch_up(production, None),
             Signal::Presence(report) => hub.on_presence(report),
-            Signal::Announce { event, data } => hub.announce(&event, data),
+            // PostgreSQL delivers an instance's own NOTIFY to its LISTEN too; its sockets
+            // heard the announcement when it was made.
+            Signal::Announce { from, .. } if from == me => {}
+            Signal::Announce { event, data, .. } => hub.announce(&event, data),
             Signal::Notice(n) if n.instance == me => {}
             Signal::Notice(n) => {
                 crate::metrics::notice(n.at_ms);

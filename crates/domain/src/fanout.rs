@@ -98,9 +98,10 @@ pub enum Signal {
     Notice(Notice),
     /// Another instance's presence report.
     Presence(crate::presence::Report),
-    /// A change outside every production (settings) made on another instance: to every
-    /// socket here.
+    /// A change outside every production (settings) made on an instance (`from`; one's
+    /// own is heard too on PostgreSQL, and ignored): to every socket here.
     Announce {
+        from: Uuid,
         event: String,
         data: serde_json::Value,
     },
@@ -192,17 +193,19 @@ pub fn parse(payload: &str) -> Result<Notice, serde_json::Error> {
     serde_json::from_str(payload)
 }
 
-/// A settings announcement as it travels between instances (either fan-out).
-pub fn encode_announcement(event: &str, data: &serde_json::Value) -> String {
-    serde_json::json!({"e": event, "d": data}).to_string()
+/// A settings announcement as it travels between instances (either fan-out), naming the
+/// instance it comes from.
+pub fn encode_announcement(from: Uuid, event: &str, data: &serde_json::Value) -> String {
+    serde_json::json!({"i": from, "e": event, "d": data}).to_string()
 }
 
 /// The announcement's event and data; `None` when the text is not one.
 pub fn decode_announcement(text: &str) -> Option<Signal> {
     let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let from = v.get("i")?.as_str()?.parse().ok()?;
     let event = v.get("e")?.as_str()?.to_owned();
     let data = v.get_mut("d")?.take();
-    Some(Signal::Announce { event, data })
+    Some(Signal::Announce { from, event, data })
 }
 
 #[cfg(test)]
@@ -239,13 +242,15 @@ mod tests {
     #[test]
     fn an_announcement_travels_whole() {
         let data = json!({"key": "theme", "value": {"dark": true}});
-        match decode_announcement(&encode_announcement("settings:updated", &data)) {
-            Some(Signal::Announce { event, data: got }) => {
-                assert_eq!((event.as_str(), got), ("settings:updated", data))
+        let me = Uuid::from_u128(7);
+        match decode_announcement(&encode_announcement(me, "settings:updated", &data)) {
+            Some(Signal::Announce { from, event, data: got }) => {
+                assert_eq!((from, event.as_str(), got), (me, "settings:updated", data))
             }
             other => panic!("{other:?}"),
         }
         assert!(decode_announcement("{\"e\": 1}").is_none());
+        assert!(decode_announcement(r#"{"e": "settings:updated", "d": {}}"#).is_none(), "no sender");
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl Bus {
 
     /// A settings change for every instance's sockets.
     pub fn announce(&self, event: &str, data: &serde_json::Value) {
-        self.send(subjects::SETTINGS.to_owned(), fanout::encode_announcement(event, data));
+        self.send(subjects::SETTINGS.to_owned(), fanout::encode_announcement(self.instance, event, data));
     }
 
     fn send(&self, subject: String, payload: String) {

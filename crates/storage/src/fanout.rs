@@ -59,7 +59,7 @@ impl PgStore {
     /// moment ago may already have sockets, and an announcement has no log to repair from.
     /// Settings change rarely, so the NOTIFY costs nothing that matters.
     pub async fn notify_settings(&self, event: &str, data: &serde_json::Value) -> Result<(), SyncError> {
-        let payload = prodsync_domain::fanout::encode_announcement(event, data);
+        let payload = prodsync_domain::fanout::encode_announcement(self.instance(), event, data);
         if payload.len() > prodsync_domain::fanout::MAX_PAYLOAD {
             tracing::warn!(
                 event,
