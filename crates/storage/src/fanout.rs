@@ -52,6 +52,37 @@ static NOTIFY_SETTINGS: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::SETTINGS_CHANNEL))
 });
 
+/// Keeps an announcement too large for NOTIFY, notifies `{"ref": id}`, and drops what
+/// was kept more than five minutes ago (every instance has read it long since).
+static KEEP_AND_NOTIFY: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(format!(
+        "WITH old AS (DELETE FROM fanout_payloads WHERE created_at < now() - interval '5 minutes'), \
+         kept AS (INSERT INTO fanout_payloads (body) VALUES ($1) RETURNING id) \
+         SELECT pg_notify('{}', json_build_object('ref', id)::text) FROM kept",
+        prodsync_domain::fanout::SETTINGS_CHANNEL
+    ))
+});
+
+static KEPT: LazyLock<Sql> = LazyLock::new(|| Sql::new("SELECT body FROM fanout_payloads WHERE id = $1"));
+
+#[derive(diesel::QueryableByName)]
+struct Body {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    body: String,
+}
+
+/// The announcement kept under `id` by another instance; `None` once it is gone.
+pub(crate) async fn kept_announcement(store: &PgStore, id: i64) -> Result<Option<String>, SyncError> {
+    use diesel::OptionalExtension;
+    let run = async {
+        let mut conn = store.conn().await?;
+        let row: Option<Body> =
+            stmt(&KEPT).bind::<diesel::sql_types::BigInt, _>(id).get_result(&mut conn).await.optional()?;
+        Ok(row.map(|r| r.body))
+    };
+    run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
+}
+
 impl PgStore {
     /// A settings announcement for the other instances' sockets, after the commit (best
     /// effort, like the announcement to this instance's sockets). Sent even when no peer
@@ -60,17 +91,16 @@ impl PgStore {
     /// Settings change rarely, so the NOTIFY costs nothing that matters.
     pub async fn notify_settings(&self, event: &str, data: &serde_json::Value) -> Result<(), SyncError> {
         let payload = prodsync_domain::fanout::encode_announcement(self.instance(), event, data);
-        if payload.len() > prodsync_domain::fanout::MAX_PAYLOAD {
-            tracing::warn!(
-                event,
-                bytes = payload.len(),
-                "a settings announcement too large for NOTIFY stays on this instance"
-            );
-            return Ok(());
-        }
         let run = async {
             let mut conn = self.conn().await?;
-            stmt(&NOTIFY_SETTINGS).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
+            // Too large for a payload: kept in a table, its id notified (in one statement,
+            // so both commit together).
+            let sql = if payload.len() > prodsync_domain::fanout::MAX_PAYLOAD {
+                &KEEP_AND_NOTIFY
+            } else {
+                &NOTIFY_SETTINGS
+            };
+            stmt(sql).bind::<diesel::sql_types::Text, _>(payload).execute(&mut conn).await?;
             Ok(())
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))

@@ -16,11 +16,11 @@ use tokio::sync::mpsc;
 /// instance's row in `instances` fresh and `store`'s peers flag current.
 pub fn listen(url: String, store: &crate::PgStore) -> mpsc::UnboundedReceiver<Signal> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let (me, peers) = (store.instance(), store.peers_flag());
+    let (me, peers, store) = (store.instance(), store.peers_flag(), store.clone());
     tokio::spawn(async move {
         let mut pause = Duration::from_millis(100);
         loop {
-            let reason = match session(&url, me, &peers, &tx).await {
+            let reason = match session(&url, me, &peers, &tx, &store).await {
                 Ok(()) => return, // nobody listens any more
                 Err(e) => e,
             };
@@ -40,6 +40,7 @@ async fn session(
     me: uuid::Uuid,
     peers: &std::sync::atomic::AtomicBool,
     tx: &mpsc::UnboundedSender<Signal>,
+    store: &crate::PgStore,
 ) -> Result<(), String> {
     let mut conn = tokio::time::timeout(Duration::from_secs(5), AsyncPgConnection::establish(url))
         .await
@@ -71,6 +72,10 @@ async fn session(
                         let signal = if n.channel == PRESENCE_CHANNEL {
                             Report::decode(&n.payload).map(Signal::Presence)
                         } else if n.channel == SETTINGS_CHANNEL {
+                            if let Some(id) = fanout::decode_reference(&n.payload) {
+                                fetch_kept(store.clone(), id, tx.clone());
+                                continue;
+                            }
                             fanout::decode_announcement(&n.payload)
                                 .ok_or_else(|| "not an announcement".to_owned())
                         } else {
@@ -131,4 +136,23 @@ async fn heartbeat(conn: &mut AsyncPgConnection, me: uuid::Uuid) -> Result<Beat,
     );
     let rows: Vec<Beat> = diesel::sql_query(sql).load(conn).await.map_err(|e| e.to_string())?;
     rows.into_iter().next().ok_or_else(|| "the heartbeat returned no row".to_owned())
+}
+
+/// Reads an announcement another instance kept for being too large to notify, and hands
+/// it on; on its own task, so the notices behind it do not wait for the read.
+fn fetch_kept(store: crate::PgStore, id: i64, tx: mpsc::UnboundedSender<Signal>) {
+    tokio::spawn(async move {
+        match crate::fanout::kept_announcement(&store, id).await {
+            Ok(Some(text)) => match fanout::decode_announcement(&text) {
+                Some(signal) => {
+                    let _ = tx.send(signal);
+                }
+                None => tracing::warn!(id, "ignored a kept announcement that does not parse"),
+            },
+            Ok(None) => tracing::warn!(id, "a kept announcement was gone before it was read"),
+            Err(e) => {
+                tracing::warn!(error = %e, id, "could not read a kept announcement; its sockets miss it")
+            }
+        }
+    });
 }
