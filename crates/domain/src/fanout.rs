@@ -255,7 +255,7 @@ mod tests {
         let me = Uuid::from_u128(7);
         match decode_announcement(&encode_announcement(me, "settings:updated", &data)) {
             Some(Signal::Announce { from, event, data: got }) => {
-                assert_eq!((from, event.as_str(), got), (me, "settings:updated", data))
+                assert_eq!((from, event.as_str(), got), (me, "settings:updated", data.clone()))
             }
             other => panic!("{other:?}"),
         }
