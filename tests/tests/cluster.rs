@@ -487,6 +487,35 @@ async fn listen_on(url: &str) -> (tokio_postgres::Client, tokio::sync::mpsc::Unb
     (client, rx)
 }
 
+// Production-list events made on one instance reach list subscribers on another (over
+// PostgreSQL they ride the write's transaction; the other notices follow the commit).
+both_fanouts!(
+    list_across,
+    production_list_events_reach_list_subscribers_on_every_instance,
+    production_list_events_reach_list_subscribers_on_every_instance_over_nats
+);
+
+async fn list_across(fan: Fan) {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let (a, b) = two(&fan, &db, &http).await;
+    let mut list = WsClient::connect(&b.ws_url()).await;
+    list.send("join-production-list", json!({})).await;
+    list.expect_event("joined-production-list").await;
+    let pid = production(&http, &a).await;
+    let created = list.expect_event("production:created").await;
+    assert_eq!(created["data"]["id"], json!(pid));
+    let res = http
+        .delete(format!("{}/api/productions/{pid}", a.base))
+        .header("x-user-id", "ann")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    let deleted = list.expect_event("production:deleted").await;
+    assert_eq!(deleted["data"]["id"], json!(pid));
+}
+
 // A settings change (outside every production) reaches the sockets of every instance, once.
 both_fanouts!(
     settings_announced,

@@ -27,6 +27,10 @@ pub(crate) async fn notify(
     events: &[prodsync_domain::ChangeEvent],
     deferred: bool,
 ) -> Result<(), DbError> {
+    // Most writes carry no list event: their notices are built once, after the commit.
+    if deferred && !events.iter().any(prodsync_domain::fanout::for_list) {
+        return Ok(());
+    }
     let at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
     for notice in prodsync_domain::fanout::notices(instance, events, at_ms) {
         if deferred && !prodsync_domain::fanout::in_transaction(&notice) {
