@@ -12,12 +12,11 @@ use prodsync_domain::ports::ChangePublisher;
 use prodsync_domain::ChangeEvent;
 use prodsync_nats::Bus;
 use prodsync_realtime::{Hub, PresenceBus};
-use prodsync_storage::PgStore;
+use prodsync_storage::{Notifier, PgStore};
 use tokio::sync::mpsc::UnboundedReceiver;
 use uuid::Uuid;
 
 use crate::config::Settings;
-use crate::notifier::Notifier;
 
 /// What the rest of the wiring needs from the fan-out.
 pub struct Wired {

@@ -9,7 +9,6 @@ mod fanout;
 pub mod files;
 pub mod idempotency;
 pub mod metrics;
-mod notifier;
 pub mod openapi;
 pub mod request;
 pub mod request_id;

@@ -113,7 +113,7 @@ impl PgStore {
     /// Change notices of writes already committed, in one statement (one small
     /// transaction of its own). Best effort: a notice lost here (an error, a crash before
     /// it) is made good by the receivers' head check.
-    pub async fn notify_after_commit(&self, notices: Vec<String>) -> Result<(), SyncError> {
+    pub(crate) async fn notify_after_commit(&self, notices: Vec<String>) -> Result<(), SyncError> {
         if notices.is_empty() {
             return Ok(());
         }

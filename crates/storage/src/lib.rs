@@ -18,6 +18,7 @@ mod library;
 mod listen;
 mod members;
 mod migrate;
+mod notifier;
 mod pool;
 mod prepared;
 mod previous;
@@ -33,6 +34,7 @@ pub use foreign::{read_tables, ForeignTables};
 pub use library::LibraryStore;
 pub use listen::{listen, Signal};
 pub use migrate::run_migrations;
+pub use notifier::Notifier;
 pub use pool::{connect, PoolSettings};
 pub use settings::SettingsStore;
 

@@ -11,9 +11,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use crate::PgStore;
 use prodsync_domain::fanout::{self, Packed};
 use prodsync_domain::ChangeEvent;
-use prodsync_storage::PgStore;
 use tokio::sync::mpsc;
 
 /// Notices waiting beyond this are dropped (the head check repairs them): a database too
