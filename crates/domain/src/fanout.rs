@@ -199,12 +199,9 @@ pub fn encode_announcement(from: Uuid, event: &str, data: &serde_json::Value) ->
     serde_json::json!({"i": from, "e": event, "d": data}).to_string()
 }
 
-/// What travels instead of an announcement too large for the channel: where it is kept.
-pub fn encode_reference(id: i64) -> String {
-    serde_json::json!({"ref": id}).to_string()
-}
-
-/// The kept announcement's id, when `text` is a reference to one.
+/// The kept announcement's id, when `text` is a reference to one: what travels instead
+/// of an announcement too large for the channel, `{"ref": id}` (written by storage's
+/// statement that keeps it).
 pub fn decode_reference(text: &str) -> Option<i64> {
     serde_json::from_str::<serde_json::Value>(text).ok()?.get("ref")?.as_i64()
 }
@@ -261,7 +258,7 @@ mod tests {
         }
         assert!(decode_announcement("{\"e\": 1}").is_none());
         assert!(decode_announcement(r#"{"e": "settings:updated", "d": {}}"#).is_none(), "no sender");
-        assert_eq!(decode_reference(&encode_reference(42)), Some(42));
+        assert_eq!(decode_reference(r#"{"ref": 42}"#), Some(42));
         assert_eq!(decode_reference(&encode_announcement(me, "settings:updated", &data)), None);
     }
 

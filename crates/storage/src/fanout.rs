@@ -56,8 +56,9 @@ static NOTIFY_SETTINGS: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!("SELECT pg_notify('{}', $1)", prodsync_domain::fanout::SETTINGS_CHANNEL))
 });
 
-/// Keeps an announcement too large for NOTIFY, notifies `{"ref": id}`, and drops what
-/// was kept more than five minutes ago (every instance has read it long since).
+/// Keeps an announcement too large for NOTIFY, notifies `{"ref": id}` (what
+/// `fanout::decode_reference` reads), and drops what was kept more than five minutes ago
+/// (every instance has read it long since).
 static KEEP_AND_NOTIFY: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(format!(
         "WITH old AS (DELETE FROM fanout_payloads WHERE created_at < now() - interval '5 minutes'), \
