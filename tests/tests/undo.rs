@@ -148,3 +148,50 @@ async fn undo_leaves_what_others_wrote_since_and_a_new_write_clears_redo() {
     let (status, got) = redo(&s, &pid, "ann").await;
     assert_eq!((status, got["error"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_redo")));
 }
+
+/// Steps now come from the change log: undo walks back over a user's steps (past other
+/// users' writes and past steps already undone), redo walks forward again, and a new step
+/// ends what could be redone without un-undoing anything. (Each step writes its own field:
+/// undo leaves a field anyone wrote since, the user's own undo included.)
+#[tokio::test]
+async fn undo_and_redo_walk_the_steps_in_order_and_a_new_step_ends_the_redo_list() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1", "model": "A"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    let field = |got: &Value, f: &str| got[f].as_str().map(str::to_owned);
+    for (f, v) in [("model", "B"), ("lensType", "wide"), ("formatMode", "1080p")] {
+        s.ok("PUT", &path, "ann", Some(&json!({f: v}))).await;
+        s.ok("PUT", &path, "bob", Some(&json!({"name": format!("bob after {f}")}))).await;
+    }
+    assert_eq!(undo(&s, &pid, "ann").await.0, StatusCode::OK);
+    assert_eq!(field(&s.get(&path).await.1, "formatMode"), None);
+    assert_eq!(undo(&s, &pid, "ann").await.0, StatusCode::OK);
+    assert_eq!(field(&s.get(&path).await.1, "lensType"), None);
+    assert_eq!(redo(&s, &pid, "ann").await.0, StatusCode::OK);
+    let now = s.get(&path).await.1;
+    assert_eq!(
+        (field(&now, "lensType"), field(&now, "formatMode")),
+        (Some("wide".into()), None),
+        "redo reverses the latest undo first"
+    );
+    // A new step of ann: the format's undo can no longer be redone, and it stays undone.
+    s.ok("PUT", &path, "ann", Some(&json!({"note": "ann's new step"}))).await;
+    let (status, got) = redo(&s, &pid, "ann").await;
+    assert_eq!((status, got["error"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_redo")));
+    assert_eq!(undo(&s, &pid, "ann").await.0, StatusCode::OK);
+    assert_eq!(field(&s.get(&path).await.1, "note"), None, "the new step went first");
+    assert_eq!(undo(&s, &pid, "ann").await.0, StatusCode::OK);
+    assert_eq!(field(&s.get(&path).await.1, "lensType"), None, "then the redone step");
+    let (status, got) = undo(&s, &pid, "ann").await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    let now = s.get(&path).await.1;
+    assert_eq!(
+        (field(&now, "model"), field(&now, "formatMode")),
+        (Some("A".into()), None),
+        "then the first step, past the one undone for good"
+    );
+    let (status, got) = undo(&s, &pid, "ann").await;
+    assert_eq!((status, got["error"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_undo")));
+    assert_eq!(field(&now, "name"), Some("bob after formatMode".into()), "bob's writes were never ann's");
+}

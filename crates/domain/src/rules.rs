@@ -54,8 +54,8 @@ pub struct Pick {
 }
 
 /// Undo takes the newest step not undone. Steps are undone newest first, so the step a
-/// redo reverses, the one undone last, is the oldest of those undone. (A new plain write
-/// clears the undone steps: see `undo::records_step`.)
+/// redo reverses, the one undone last, is the oldest of those undone. (A new step of the
+/// user ends what could be redone: see `undo::records_step`.)
 pub fn pick(redo: bool) -> Pick {
     match redo {
         false => Pick { undone: false, newest: true },

@@ -112,7 +112,7 @@ pub fn invert(
 
 /// Whether a write becomes a step of its actor's undo history: an undoable command (an
 /// edit inside a production), by a known user, that is not itself an undo or redo. Such a
-/// write also clears its actor's undone steps: what could be redone no longer applies.
+/// write also ends what its actor could redo: the undone steps no longer apply.
 pub fn records_step(actor: &crate::ports::Actor, undoable: bool) -> bool {
     undoable && actor.id().is_some() && actor.cause.is_none()
 }

@@ -22,30 +22,17 @@ use crate::rows::{HistoryRow, LogRow, RawLogRow, SeqRow};
 
 /// Bumps the production's counter and writes the entry in one statement. The counter row
 /// stays locked until commit, so the next writer of this production gets the next seq only
-/// after this one is visible: seqs are gapless and in commit order. For an undoable write
-/// ($13 the step) the same statement records the actor's undo step (the first append of
-/// a request inserts it, later ones extend it): every round trip while the counter row is
-/// locked delays the production's next writer.
+/// after this one is visible: seqs are gapless and in commit order. An undoable write's
+/// entry carries its undo step ($13): the steps are read from the log (`undo.rs`), so a
+/// write records one without a statement or a row of its own.
 static APPEND: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq), \
-    l AS (INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
-    user_name, created_at, changed_fields, diff, data, cause) \
-    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM s RETURNING seq), \
-    u AS (INSERT INTO undo_steps (production_id, user_id, step, first_seq, last_seq) \
-    SELECT s.id, $13, $14, s.seq, s.seq FROM s WHERE $15::uuid IS NOT NULL \
-    ON CONFLICT (step) DO UPDATE SET last_seq = EXCLUDED.last_seq) \
-    SELECT seq FROM l",
+        "WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = $1 RETURNING id, seq) \
+    INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, \
+    user_name, created_at, changed_fields, diff, data, cause, step) \
+    SELECT s.id, s.seq, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM s RETURNING seq",
     )
 });
-
-/// An undoable write clears its actor's redo list (their undone steps). Sent in the same
-/// pipeline as the append but before it, so it runs before the counter row is locked: in
-/// the append's statement it made every write of a hot production 25 % slower
-/// (docs/benchmarks.md). The append's own snapshot never saw later undos either, so the
-/// order between a user's concurrent undo and write is what it was.
-static CLEAR_REDO: LazyLock<Sql> =
-    LazyLock::new(|| Sql::new("DELETE FROM undo_steps WHERE production_id = $1 AND user_id = $2 AND undone"));
 
 static HISTORY: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
@@ -118,21 +105,7 @@ async fn append_event(
     let production_id = event.production_id();
     let action = event.event.action.as_str();
     let p = &event.data;
-    let mut pipelined = conn;
-    let clear = async {
-        match (step, p.user_id.as_deref()) {
-            (Some(_), Some(user)) => {
-                stmt(&CLEAR_REDO)
-                    .bind::<SqlUuid, _>(production_id)
-                    .bind::<Text, _>(user)
-                    .execute(&mut pipelined)
-                    .await?;
-                Ok::<(), DbError>(())
-            }
-            _ => Ok(()),
-        }
-    };
-    let append = stmt(&APPEND)
+    let row = stmt(&APPEND)
         .bind::<SqlUuid, _>(production_id)
         .bind::<Text, _>(kind)
         .bind::<SqlUuid, _>(id)
@@ -145,13 +118,10 @@ async fn append_event(
         .bind::<Jsonb, _>(diff)
         .bind::<Jsonb, _>(&p.data)
         .bind::<Nullable<Text>, _>(p.cause.map(Cause::as_str))
-        .bind::<Nullable<Text>, _>(p.user_id.as_deref())
         .bind::<Nullable<SqlUuid>, _>(step)
-        .bind::<Nullable<SqlUuid>, _>(step)
-        .get_result::<SeqRow>(&mut conn);
-    let (cleared, row) = futures_util::join!(clear, async { append.await.optional().map_err(DbError::from) });
-    cleared?;
-    let row = row?;
+        .get_result::<SeqRow>(&mut conn)
+        .await
+        .optional()?;
     let seq = row.ok_or(SyncError::NotFound { kind: "production", id: production_id })?.seq;
     event.data.seq = seq;
     Ok(event)

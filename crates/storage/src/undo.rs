@@ -23,24 +23,58 @@ use crate::prepared::{stmt, Sql};
 use crate::rows::RowJson;
 use crate::sql::statements;
 
+/// One user's undos and redos in a production run one at a time: two at once would pick
+/// the same step.
+static ONE_AT_A_TIME: LazyLock<Sql> =
+    LazyLock::new(|| Sql::new("SELECT pg_advisory_xact_lock(hashtextextended($1, 8))"));
+
+/// The user's newest step not undone, from the log: its newest entry, the first entry of
+/// its run (a step's entries are consecutive: its request held the production's counter
+/// from its first append to its commit), or, once redone, the redo's writes.
 static LATEST_DONE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
-         WHERE production_id = $1 AND user_id = $2 AND NOT undone ORDER BY id DESC LIMIT 1 FOR UPDATE",
+        "WITH a AS (SELECT $1::uuid AS p, $2::text AS u), \
+         s AS (SELECT c.step, c.seq FROM change_log c, a WHERE c.production_id = a.p AND c.user_id = a.u \
+           AND c.step IS NOT NULL AND NOT EXISTS (SELECT 1 FROM undo_steps d \
+             WHERE d.step = c.step AND d.production_id = a.p AND d.undone) \
+           ORDER BY c.seq DESC LIMIT 1) \
+         SELECT s.step, coalesce(r.step_seq, s.seq) AS step_seq, \
+           coalesce(r.first_seq, (SELECT b.seq + 1 FROM change_log b, a WHERE b.production_id = a.p \
+             AND b.seq < s.seq AND b.step IS DISTINCT FROM s.step ORDER BY b.seq DESC LIMIT 1), \
+             (SELECT min(m.seq) FROM change_log m, a WHERE m.production_id = a.p)) AS first_seq, \
+           coalesce(r.last_seq, s.seq) AS last_seq, r.undo_first, r.undo_last \
+         FROM a CROSS JOIN s LEFT JOIN undo_steps r ON r.production_id = a.p AND r.step = s.step",
     )
 });
-/// Steps are undone newest first, so the one undone last is the oldest undone.
+/// Steps are undone newest first, so the one undone last is the oldest undone. Only those
+/// undone after the user's newest step: a later step of theirs ends what could be redone.
 static LATEST_UNDONE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "SELECT id, first_seq, last_seq, undo_first, undo_last FROM undo_steps \
-         WHERE production_id = $1 AND user_id = $2 AND undone ORDER BY id ASC LIMIT 1 FOR UPDATE",
+        "WITH a AS (SELECT $1::uuid AS p, $2::text AS u) \
+         SELECT r.step, r.step_seq, r.first_seq, r.last_seq, r.undo_first, r.undo_last FROM undo_steps r, a \
+         WHERE r.production_id = a.p AND r.user_id = a.u AND r.undone \
+           AND r.undone_at > coalesce((SELECT c.seq FROM change_log c WHERE c.production_id = a.p \
+             AND c.user_id = a.u AND c.step IS NOT NULL ORDER BY c.seq DESC LIMIT 1), 0) \
+         ORDER BY r.step_seq LIMIT 1",
     )
 });
-static MARK: LazyLock<Sql> = LazyLock::new(|| {
+/// An undo: the step is undone as of the production's seq now (after the undo's writes).
+/// Nothing when the undo deleted the production itself (a duplicate undone).
+static MARK_UNDONE: LazyLock<Sql> = LazyLock::new(|| {
     Sql::new(
-        "UPDATE undo_steps SET undone = $1, first_seq = coalesce($2, first_seq), last_seq = coalesce($3, last_seq), \
-         undo_first = coalesce($4, undo_first), undo_last = coalesce($5, undo_last) \
-         WHERE production_id = $6 AND user_id = $7 AND id = $8",
+        "WITH a AS (SELECT $1::uuid AS p) \
+         INSERT INTO undo_steps (production_id, user_id, step, step_seq, first_seq, last_seq, undone, undone_at, \
+           undo_first, undo_last) \
+         SELECT a.p, $2, $3, $4, $5, $6, true, p.seq, $7, $8 FROM a JOIN productions p ON p.id = a.p \
+         ON CONFLICT (step, production_id) DO UPDATE SET undone = true, undone_at = EXCLUDED.undone_at, \
+           undo_first = EXCLUDED.undo_first, undo_last = EXCLUDED.undo_last",
+    )
+});
+/// A redo: the step is done again, and its writes are now the redo's (when it wrote any).
+static MARK_REDONE: LazyLock<Sql> = LazyLock::new(|| {
+    Sql::new(
+        "UPDATE undo_steps SET undone = false, first_seq = coalesce($1, first_seq), \
+         last_seq = coalesce($2, last_seq) WHERE production_id = $3 AND step = $4",
     )
 });
 static ENTRIES: LazyLock<Sql> = LazyLock::new(|| {
@@ -52,8 +86,10 @@ static ENTRIES: LazyLock<Sql> = LazyLock::new(|| {
 
 #[derive(QueryableByName)]
 struct Step {
+    #[diesel(sql_type = SqlUuid)]
+    step: Uuid,
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    step_seq: i64,
     #[diesel(sql_type = BigInt)]
     first_seq: i64,
     #[diesel(sql_type = BigInt)]
@@ -131,6 +167,8 @@ pub(crate) async fn undo_tx(
         Pick { undone: true, newest: false } => &LATEST_UNDONE,
         other => return Err(DbError::internal(format!("no statement picks {other:?}"))),
     };
+    let lock_name = format!("{production}\u{1f}{user}");
+    stmt(&ONE_AT_A_TIME).bind::<Text, _>(&lock_name).execute(conn).await?;
     let step: Option<Step> =
         stmt(pick).bind::<SqlUuid, _>(production).bind::<Text, _>(user).get_result(conn).await.optional()?;
     let Some(step) = step else { return Err(nothing.into()) };
@@ -176,20 +214,38 @@ pub(crate) async fn undo_tx(
     // An undo remembers what it wrote (for a redo); a redo becomes the step's writes (for
     // the next undo, whose rule compares field versions with those writes).
     let (first, last) = seq_range(&events).unzip();
-    let (step_range, undo_range) =
-        if redo { ((first, last), (None, None)) } else { ((None, None), (first, last)) };
-    stmt(&MARK)
-        .bind::<diesel::sql_types::Bool, _>(!redo)
-        .bind::<Nullable<BigInt>, _>(step_range.0)
-        .bind::<Nullable<BigInt>, _>(step_range.1)
-        .bind::<Nullable<BigInt>, _>(undo_range.0)
-        .bind::<Nullable<BigInt>, _>(undo_range.1)
-        .bind::<SqlUuid, _>(production)
-        .bind::<Text, _>(user)
-        .bind::<BigInt, _>(step.id)
-        .execute(conn)
-        .await?;
+    mark(conn, production, user, &step, redo, (first, last)).await?;
     Ok(Outcome::Undone(Undone { seq, entity_type, entity_id, action, redo, events, skipped }))
+}
+
+/// Records what the undo or redo did: `wrote`, the seqs of its writes.
+async fn mark(
+    conn: &mut AsyncPgConnection,
+    production: Uuid,
+    user: &str,
+    step: &Step,
+    redo: bool,
+    wrote: (Option<i64>, Option<i64>),
+) -> Result<(), DbError> {
+    let statement = if redo {
+        stmt(&MARK_REDONE)
+            .bind::<Nullable<BigInt>, _>(wrote.0)
+            .bind::<Nullable<BigInt>, _>(wrote.1)
+            .bind::<SqlUuid, _>(production)
+            .bind::<SqlUuid, _>(step.step)
+    } else {
+        stmt(&MARK_UNDONE)
+            .bind::<SqlUuid, _>(production)
+            .bind::<Text, _>(user)
+            .bind::<SqlUuid, _>(step.step)
+            .bind::<BigInt, _>(step.step_seq)
+            .bind::<BigInt, _>(step.first_seq)
+            .bind::<BigInt, _>(step.last_seq)
+            .bind::<Nullable<BigInt>, _>(wrote.0)
+            .bind::<Nullable<BigInt>, _>(wrote.1)
+    };
+    statement.execute(conn).await?;
+    Ok(())
 }
 
 /// The entity as it is now, locked; `None` when it is gone.
