@@ -92,7 +92,7 @@ impl ActivityLog for PgStore {
             | usize::from(q.user_id.is_some()) << 2;
         let run = async {
             let mut conn = self.conn().await?;
-            crate::feed::head(&mut conn, production).await?;
+            crate::feed::head(&conn, production).await?;
             let mut query = stmt(&PAGES[filters])
                 .bind::<SqlUuid, _>(production)
                 .bind::<BigInt, _>(q.before.unwrap_or(i64::MAX));

@@ -130,7 +130,7 @@ async fn append_event(
 /// Each field's value at `base` and its latest writer, from the updates after `base`.
 /// By type as well as id: ids are unique per table only, and clients may choose them.
 pub async fn history(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     kind: &EntityKind,
     production: Uuid,
     entity: Uuid,
@@ -141,7 +141,7 @@ pub async fn history(
         .bind::<SqlUuid, _>(entity)
         .bind::<Text, _>(kind.name)
         .bind::<BigInt, _>(base)
-        .load(conn)
+        .load(&mut conn)
         .await?;
     let past: Vec<PastChange> = rows.into_iter().map(past_change).collect();
     Ok(base_values(&past))

@@ -23,6 +23,7 @@ use crate::entities::{create_tx, delete_tx, now, update_tx};
 use crate::fanout::notify;
 use crate::library;
 use crate::members::{remove_tx, set_tx};
+use crate::pipelined::{self, Update};
 use crate::prepared::{stmt, Sql};
 use crate::settings;
 use crate::undo::undo_tx;
@@ -57,15 +58,20 @@ struct KeptRow {
     response: Value,
 }
 
-/// Takes the key's lock, and stops here when the key was used before.
-async fn guard(conn: &mut AsyncPgConnection, r: &Receipt) -> Result<(), DbError> {
+/// Takes the key's lock, and stops here when the key was used before. Both statements go
+/// out in one round trip: PostgreSQL runs them in order, so the kept answer is read with
+/// the lock held.
+pub(crate) async fn guard(conn: &AsyncPgConnection, r: &Receipt) -> Result<(), DbError> {
     let lock_name = format!("{}\u{1f}{}", r.user, r.key);
-    let locked: Locked = stmt(&TRY_LOCK).bind::<Text, _>(&lock_name).get_result(conn).await?;
-    if !locked.locked {
+    let (mut a, mut b) = (conn, conn);
+    let (locked, kept) = futures_util::join!(
+        stmt(&TRY_LOCK).bind::<Text, _>(&lock_name).get_result::<Locked>(&mut a),
+        stmt(&KEPT).bind::<Text, _>(&r.user).bind::<Text, _>(&r.key).get_result::<KeptRow>(&mut b)
+    );
+    if !locked?.locked {
         return Err(SyncError::IdempotencyInProgress.into());
     }
-    let kept: Option<KeptRow> =
-        stmt(&KEPT).bind::<Text, _>(&r.user).bind::<Text, _>(&r.key).get_result(conn).await.optional()?;
+    let kept = kept.optional()?;
     let Some(k) = kept else { return Ok(()) };
     let response = StoredResponse { status: k.status as u16, body: k.response };
     Err(match seen(&k.fingerprint, response, &r.fingerprint) {
@@ -75,14 +81,18 @@ async fn guard(conn: &mut AsyncPgConnection, r: &Receipt) -> Result<(), DbError>
     .into())
 }
 
-async fn keep(conn: &mut AsyncPgConnection, r: &Receipt, answer: &StoredResponse) -> Result<(), DbError> {
+pub(crate) async fn keep(
+    mut conn: &AsyncPgConnection,
+    r: &Receipt,
+    answer: &StoredResponse,
+) -> Result<(), DbError> {
     stmt(&KEEP)
         .bind::<Text, _>(&r.user)
         .bind::<Text, _>(&r.key)
         .bind::<Text, _>(&r.fingerprint)
         .bind::<SmallInt, _>(answer.status as i16)
         .bind::<Jsonb, _>(&answer.body)
-        .execute(conn)
+        .execute(&mut conn)
         .await?;
     Ok(())
 }
@@ -232,6 +242,14 @@ enum Write<'a> {
 }
 
 impl PgStore {
+    /// Whether a write's transaction may send notices. On PostgreSQL's fan-out always the
+    /// production list's (nothing repairs a lost one, and an instance counts its peers only
+    /// on a clock: one started a moment ago missed a production created meanwhile); the
+    /// others only while another instance is alive.
+    fn notifies(&self) -> bool {
+        self.deferred || self.has_peers()
+    }
+
     /// One transaction around a write: the idempotency guard, the write, the notice to the
     /// other instances and the kept answer commit together, retried on a deadlock.
     async fn commit(
@@ -260,6 +278,15 @@ impl PgStore {
     ) -> Result<Outcome, SyncError> {
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
+            if let Write::One(Command::Update { kind, production, id, input }) = write {
+                let notices_follow = self.notifies() && (!self.deferred || kind.is_production());
+                let update =
+                    Update { kind, production: *production, id: *id, input, actor, receipt, notices_follow };
+                let notify = async |c: &mut AsyncPgConnection, outcome: &Outcome| {
+                    notify(c, self.instance, &outcome.events(), self.deferred).await
+                };
+                return pipelined::update(&mut conn, update, notify).await;
+            }
             conn.transaction(async |c| {
                 if let Some(r) = receipt {
                     guard(c, r).await?;
@@ -270,7 +297,7 @@ impl PgStore {
                         Outcome::Batch(run_batch(c, commands, atomicity, actor).await?)
                     }
                 };
-                if self.has_peers() {
+                if self.notifies() {
                     notify(c, self.instance, &outcome.events(), self.deferred).await?;
                 }
                 if let Some(r) = receipt {

@@ -126,7 +126,7 @@ impl EntityStore for PgStore {
                 .optional()?;
             match row {
                 Some(r) => decode(kind, &r.row),
-                None => Err(missing(&mut conn, kind, production, id).await),
+                None => Err(missing(&conn, kind, production, id).await),
             }
         };
         run.await.map_err(|e| e.into_sync(kind))
@@ -195,12 +195,7 @@ pub(crate) fn decode(kind: &'static EntityKind, row: &Value) -> Result<Entity, D
 }
 
 /// Which of the two is missing: the production, or the entity in it.
-async fn missing(
-    conn: &mut AsyncPgConnection,
-    kind: &'static EntityKind,
-    production: Uuid,
-    id: Uuid,
-) -> DbError {
+async fn missing(conn: &AsyncPgConnection, kind: &'static EntityKind, production: Uuid, id: Uuid) -> DbError {
     if kind.owned_by_production() {
         if let Err(e) = crate::feed::head(conn, production).await {
             return e;
@@ -262,8 +257,8 @@ fn production_missing(e: diesel::result::Error, production: Uuid) -> DbError {
     }
 }
 
-async fn lock(
-    conn: &mut AsyncPgConnection,
+pub(crate) async fn lock(
+    mut conn: &AsyncPgConnection,
     kind: &'static EntityKind,
     production: Uuid,
     id: Uuid,
@@ -271,7 +266,7 @@ async fn lock(
     let row = stmt(&statements(kind).lock)
         .bind::<SqlUuid, _>(id)
         .bind::<SqlUuid, _>(production)
-        .get_result::<RowJson>(conn)
+        .get_result::<RowJson>(&mut conn)
         .await
         .optional()?;
     match row {
@@ -290,21 +285,51 @@ pub(crate) async fn update_tx(
     at: OffsetDateTime,
 ) -> Result<Updated, DbError> {
     let (current, _) = lock(conn, kind, production, id).await?;
+    match merge_update(conn, current, production, input, actor, at).await? {
+        Merge::Noop(updated) => Ok(updated),
+        Merge::Write(write) => write_update(conn, write).await,
+    }
+}
+
+/// An update merged onto the locked row: nothing to write, or the row and its change.
+#[allow(clippy::large_enum_variant)] // moved once per update; boxing would allocate on every one
+pub(crate) enum Merge {
+    Noop(Updated),
+    Write(UpdateWrite),
+}
+
+pub(crate) struct UpdateWrite {
+    entity: Entity,
+    conflicts: Vec<prodsync_domain::Conflict>,
+    changed_fields: Vec<&'static str>,
+    change: Change,
+}
+
+/// The domain's merge of `input` onto `current` (reading the field history first when the
+/// client's base version needs it).
+pub(crate) async fn merge_update(
+    conn: &AsyncPgConnection,
+    current: Entity,
+    production: Uuid,
+    input: &UpdateInput,
+    actor: &Actor,
+    at: OffsetDateTime,
+) -> Result<Merge, DbError> {
     let history = match input.base_version {
         Some(base) if needs_history(&current, input) => {
-            changelog::history(conn, kind, production, id, base).await?
+            changelog::history(conn, current.kind, production, current.id, base).await?
         }
         _ => BaseValues::new(),
     };
     let merged = apply_update(&current, input, &history, actor.id(), at)?;
     let changed_fields: Vec<&'static str> = merged.changes.iter().map(|c| c.field).collect();
     if merged.is_noop() {
-        return Ok(Updated {
+        return Ok(Merge::Noop(Updated {
             entity: merged.entity,
             changed_fields,
             conflicts: merged.conflicts,
             events: vec![],
-        });
+        }));
     }
     let change = Change {
         action: Action::Updated,
@@ -316,20 +341,30 @@ pub(crate) async fn update_tx(
         step: actor.step,
         at,
     };
-    // The row and its log entry in one round trip (pipelined): the row stays locked one
-    // round trip less. Should the update fail (a taken display id), the append fails after
-    // it with "transaction aborted"; both are awaited and the update's error is reported
-    // (`try_join!` returned whichever it saw first, which made that a 500 now and then).
-    let mut shared: &AsyncPgConnection = conn;
-    let update = stmt(&statements(kind).update)
-        .bind::<Jsonb, _>(merged.entity.to_row())
-        .bind::<SqlUuid, _>(id)
+    Ok(Merge::Write(UpdateWrite {
+        entity: merged.entity,
+        conflicts: merged.conflicts,
+        changed_fields,
+        change,
+    }))
+}
+
+/// The row and its log entry in one round trip (pipelined): the row stays locked one
+/// round trip less. Should the update fail (a taken display id), the append fails after
+/// it with "transaction aborted"; both are awaited and the update's error is reported
+/// (`try_join!` returned whichever it saw first, which made that a 500 now and then).
+pub(crate) async fn write_update(conn: &AsyncPgConnection, write: UpdateWrite) -> Result<Updated, DbError> {
+    let UpdateWrite { entity, conflicts, changed_fields, change } = write;
+    let mut shared = conn;
+    let update = stmt(&statements(entity.kind).update)
+        .bind::<Jsonb, _>(entity.to_row())
+        .bind::<SqlUuid, _>(entity.id)
         .execute(&mut shared);
     let (updated, appended) =
         futures_util::join!(async { update.await.map_err(DbError::from) }, changelog::append(conn, change));
     updated?;
     let event = appended?;
-    Ok(Updated { entity: merged.entity, changed_fields, conflicts: merged.conflicts, events: vec![event] })
+    Ok(Updated { entity, changed_fields, conflicts, events: vec![event] })
 }
 
 #[derive(QueryableByName)]

@@ -28,10 +28,10 @@ static HEADS: LazyLock<Sql> =
     LazyLock::new(|| Sql::new("SELECT id, seq FROM productions WHERE id = ANY($1)"));
 static PING: LazyLock<Sql> = LazyLock::new(|| Sql::new("SELECT 1"));
 
-pub(crate) async fn head(conn: &mut AsyncPgConnection, production: Uuid) -> Result<HeadRow, DbError> {
+pub(crate) async fn head(mut conn: &AsyncPgConnection, production: Uuid) -> Result<HeadRow, DbError> {
     stmt(&HEAD)
         .bind::<SqlUuid, _>(production)
-        .get_result::<HeadRow>(conn)
+        .get_result::<HeadRow>(&mut conn)
         .await
         .optional()?
         .ok_or(DbError::Domain(SyncError::NotFound { kind: PRODUCTION.name, id: production }))
@@ -87,8 +87,8 @@ impl ChangeFeed for PgStore {
     async fn head_seq(&self, production: ProductionId) -> Result<i64, SyncError> {
         let production = production.uuid();
         let run = async {
-            let mut conn = self.conn().await?;
-            Ok(head(&mut conn, production).await?.seq)
+            let conn = self.conn().await?;
+            Ok(head(&conn, production).await?.seq)
         };
         run.await.map_err(|e: DbError| e.into_sync(&PRODUCTION))
     }
@@ -131,7 +131,7 @@ impl PgStore {
         let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
-            let head = head(&mut conn, production).await?;
+            let head = head(&conn, production).await?;
             let resync = SyncError::ResyncRequired { since, oldest: head.log_floor + 1 };
             if since < head.log_floor || since > head.seq {
                 return Err(resync.into());

@@ -19,6 +19,7 @@ mod listen;
 mod members;
 mod migrate;
 mod notifier;
+mod pipelined;
 mod pool;
 mod prepared;
 mod previous;

@@ -272,7 +272,7 @@ impl MemberStore for PgStore {
         let production = production.uuid();
         let run = async {
             let mut conn = self.conn().await?;
-            crate::feed::head(&mut conn, production).await?;
+            crate::feed::head(&conn, production).await?;
             let rows: Vec<MemberRow> = stmt(&MEMBERS).bind::<SqlUuid, _>(production).load(&mut conn).await?;
             rows.into_iter().map(MemberRow::into_member).collect::<Result<Vec<_>, _>>()
         };

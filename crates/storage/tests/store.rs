@@ -16,9 +16,13 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 async fn store(db: &TestDatabase) -> PgStore {
+    store_with(db, 4).await
+}
+
+async fn store_with(db: &TestDatabase, connections: usize) -> PgStore {
     let pool = connect(&PoolSettings {
         url: db.url.clone(),
-        max_size: 4,
+        max_size: connections,
         wait_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(5),
     })
@@ -127,6 +131,32 @@ async fn writes_get_gapless_seqs_and_noops_get_none() {
     assert_eq!(seqs, vec![1, 2, 3]);
     assert_eq!(page.head_seq, 3);
     assert_eq!(page.events[2], u.events[0], "catch-up event equals the live one");
+}
+
+/// An update's COMMIT travels with its write (`pipelined.rs`): when the write fails,
+/// PostgreSQL rolls the transaction back instead, and the one connection there is serves
+/// the next update at once, in a transaction of its own, with the next seq.
+#[tokio::test]
+async fn a_failed_update_rolls_back_and_its_connection_serves_the_next() {
+    let db = TestDatabase::new().await;
+    let s = store_with(&db, 1).await;
+    let p = production(&s).await;
+    let mut ids = Vec::new();
+    for (name, display) in [("Cam 1", "C1"), ("Cam 2", "C2")] {
+        let input = parse_create(&CAMERA, &json!({"name": name, "displayId": display})).unwrap();
+        ids.push(s.create(&CAMERA, Some(p), input, Actor::user("ann")).await.unwrap().entity.entity_id());
+    }
+    let taken = parse_update(&CAMERA, &json!({"displayId": "C1", "note": "lost"})).unwrap();
+    let err = s.update(&CAMERA, p, ids[1], taken, Actor::user("ann")).await.unwrap_err();
+    assert!(matches!(err, SyncError::Duplicate { .. }), "{err:?}");
+    let next = parse_update(&CAMERA, &json!({"note": "kept"})).unwrap();
+    let u = s.update(&CAMERA, p, ids[1], next, Actor::user("ann")).await.unwrap();
+    assert_eq!(u.events[0].seq(), 4, "no seq went to the failed update");
+    // Read on another connection: the update committed, the failed one left nothing.
+    let other = store(&db).await;
+    let now = other.get(&CAMERA, p, ids[1]).await.unwrap();
+    assert_eq!((now.value("displayId"), now.value("note")), (Some(&json!("C2")), Some(&json!("kept"))));
+    assert_eq!(other.head_seq(p).await.unwrap(), 4);
 }
 
 #[tokio::test]
