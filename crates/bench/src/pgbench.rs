@@ -9,17 +9,22 @@ use std::time::Duration;
 
 use crate::stats::{Latency, Row};
 
-/// The statements the server runs for `PUT .../cameras/:id {"note": ...}`: lock the row,
-/// write the merged row back through jsonb_populate_record, bump the production's seq and
-/// append the change-log entry in one statement, commit. (The merge itself runs in Rust in
-/// the server; here the merged row is built in SQL.)
+/// The statements the server runs for `PUT .../cameras/:id {"note": ...}`, in its two
+/// round trips (`storage/src/pipelined.rs`): BEGIN with the row's lock; then the merged row
+/// written back through jsonb_populate_record, the production's seq bumped and the log
+/// entry (with its undo step) appended in one statement, and COMMIT. (The merge itself runs
+/// in Rust in the server; here the merged row is built in SQL.)
 const SCRIPT: &str = r#"\set n random(1, :ncams)
 \set p (:n - 1) % :nprod + 1
+\startpipeline
 BEGIN;
 SELECT to_jsonb(t) AS row FROM cameras t WHERE t.id = md5('cam' || :n)::uuid AND t.production_id = md5('prod' || :p)::uuid FOR UPDATE;
+\endpipeline
+\startpipeline
 UPDATE cameras t SET (name, model, format_mode, lens_type, max_zoom, shooting_distance, has_tripod, has_short_tripod, has_dolly, has_jib, ccu_id, smpte_cable_length, note, version, field_versions, last_modified_by, updated_at) = (SELECT r.name, r.model, r.format_mode, r.lens_type, r.max_zoom, r.shooting_distance, r.has_tripod, r.has_short_tripod, r.has_dolly, r.has_jib, r.ccu_id, r.smpte_cable_length, r.note, r.version, r.field_versions, r.last_modified_by, r.updated_at FROM jsonb_populate_record(NULL::cameras, (SELECT to_jsonb(c) || jsonb_build_object('note', 'pgbench ' || :n, 'version', c.version + 1, 'field_versions', c.field_versions || jsonb_build_object('note', c.version + 1), 'last_modified_by', 'pgbench', 'updated_at', now()) FROM cameras c WHERE c.id = md5('cam' || :n)::uuid)) r) WHERE t.id = md5('cam' || :n)::uuid;
-WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = md5('prod' || :p)::uuid RETURNING seq) INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, created_at, changed_fields, diff, data) SELECT md5('prod' || :p)::uuid, s.seq, 'camera', c.id, 'updated', c.version, 'pgbench', now(), ARRAY['note'], jsonb_build_object('note', jsonb_build_object('old', 'x', 'new', c.note)), to_jsonb(c) FROM s, cameras c WHERE c.id = md5('cam' || :n)::uuid;
+WITH s AS (UPDATE productions SET seq = seq + 1 WHERE id = md5('prod' || :p)::uuid RETURNING seq) INSERT INTO change_log (production_id, seq, entity_type, entity_id, action, entity_version, user_id, created_at, changed_fields, diff, data, step) SELECT md5('prod' || :p)::uuid, s.seq, 'camera', c.id, 'updated', c.version, 'pgbench', now(), ARRAY['note'], jsonb_build_object('note', jsonb_build_object('old', 'x', 'new', c.note)), to_jsonb(c), gen_random_uuid() FROM s, cameras c WHERE c.id = md5('cam' || :n)::uuid;
 COMMIT;
+\endpipeline
 "#;
 
 /// The floor: lock the row, write it, bump the production's seq and append the log row

@@ -21,7 +21,9 @@ const CLK_TCK: f64 = 100.0;
 
 impl ServerProc {
     pub async fn start(bin: &Path, env: &[(&str, String)]) -> Result<ServerProc, String> {
-        let db = TestDatabase::new().await;
+        // Empty, not our migrated template: the server applies its own migrations, so a
+        // binary of another commit (an A/B with --server-bin) gets the schema it expects.
+        let db = TestDatabase::blank().await;
         let url = db.url.clone();
         Self::launch(bin, env, Some(db), url).await
     }
