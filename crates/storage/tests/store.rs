@@ -253,6 +253,41 @@ async fn pruned_history_answers_resync_required() {
     assert!(catalog::by_name("ccu").is_some());
 }
 
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// Undone steps stay in `undo_steps` (so that they stay undone) until the log entries they
+/// stand for are pruned.
+#[tokio::test]
+async fn pruning_the_log_drops_the_undo_steps_it_held() {
+    use prodsync_domain::command::Command;
+    use prodsync_domain::ports::CommandStore;
+    let db = TestDatabase::new().await;
+    let s = store(&db).await;
+    let p = production(&s).await;
+    for i in 0..3 {
+        let body = parse_create(&CCU, &json!({ "name": format!("CCU {i}") })).unwrap();
+        s.create(&CCU, Some(p), body, Actor::user("ann")).await.unwrap();
+    }
+    for _ in 0..2 {
+        CommandStore::execute(&s, Command::Undo { production: p.uuid() }, Actor::user("ann"), None)
+            .await
+            .unwrap();
+    }
+    let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
+    let steps = async |conn: &mut AsyncPgConnection| {
+        sql_query("SELECT count(*) AS n FROM undo_steps").get_result::<Count>(conn).await.unwrap().n
+    };
+    assert_eq!(steps(&mut conn).await, 2, "the two undone steps (seqs 4 and 3)");
+    assert_eq!(s.prune_change_log(3).await.unwrap(), 3, "seqs 1 to 3 go");
+    assert_eq!(steps(&mut conn).await, 1, "the step at seq 3 went with its entry");
+    s.prune_change_log(2).await.unwrap();
+    assert_eq!(steps(&mut conn).await, 0);
+}
+
 #[tokio::test]
 async fn history_is_read_for_the_entity_type_not_just_the_id() {
     // Ids are unique per table, and clients may choose them: a CCU and a camera can share
