@@ -49,9 +49,9 @@ pub(crate) async fn update(
     notify: impl AsyncFnOnce(&mut AsyncPgConnection, &Outcome) -> Result<(), DbError>,
 ) -> Result<Outcome, DbError> {
     depth(conn, TransactionDepthChange::IncreaseDepth)?;
-    let mut open = true;
-    let result = run(conn, &u, &mut open, notify).await;
-    if open {
+    let result = run(conn, &u, notify).await;
+    // Still open: it failed before its COMMIT was sent.
+    if let Ok(Some(_)) = status(conn).transaction_depth() {
         let rolled_back =
             <AnsiTransactionManager as TransactionManager<AsyncPgConnection>>::rollback_transaction(conn)
                 .await;
@@ -65,7 +65,6 @@ pub(crate) async fn update(
 async fn run(
     conn: &mut AsyncPgConnection,
     u: &Update<'_>,
-    open: &mut bool,
     notify: impl AsyncFnOnce(&mut AsyncPgConnection, &Outcome) -> Result<(), DbError>,
 ) -> Result<Outcome, DbError> {
     let shared: &AsyncPgConnection = conn;
@@ -81,43 +80,45 @@ async fn run(
     guarded?;
     let (current, _) = locked?;
     let write = match merge_update(shared, current, u.production, u.input, u.actor, now()).await? {
-        Merge::Noop(updated) => return finish(conn, u, open, Outcome::Updated(updated), notify).await,
+        Merge::Noop(updated) => return finish(conn, u, Outcome::Updated(updated), notify).await,
         Merge::Write(write) => write,
     };
     if u.receipt.is_some() || u.notices_follow {
         let outcome = Outcome::Updated(write_update(shared, write).await?);
-        return finish(conn, u, open, outcome, notify).await;
+        return finish(conn, u, outcome, notify).await;
     }
-    let (written, committed) = futures_util::join!(write_update(shared, write), execute(shared, &COMMIT));
-    closed(conn, open, &committed)?;
-    let written = written?;
-    committed?;
-    Ok(Outcome::Updated(written))
+    commit_with(conn, async |c| Ok(Outcome::Updated(write_update(c, write).await?))).await
 }
 
 /// What follows the write, then COMMIT with the last of it.
 async fn finish(
     conn: &mut AsyncPgConnection,
     u: &Update<'_>,
-    open: &mut bool,
     outcome: Outcome,
     notify: impl AsyncFnOnce(&mut AsyncPgConnection, &Outcome) -> Result<(), DbError>,
 ) -> Result<Outcome, DbError> {
     if u.notices_follow {
         notify(conn, &outcome).await?;
     }
-    let shared: &AsyncPgConnection = conn;
-    let kept = async {
-        match u.receipt {
-            Some(r) => keep(shared, r, &(r.respond)(&outcome)).await,
-            None => Ok(()),
-        }
-    };
-    let (kept, committed) = futures_util::join!(kept, execute(shared, &COMMIT));
-    closed(conn, open, &committed)?;
-    kept?;
-    committed?;
+    commit_with(conn, async |c| match u.receipt {
+        Some(r) => keep(c, r, &(r.respond)(&outcome)).await,
+        None => Ok(()),
+    })
+    .await?;
     Ok(outcome)
+}
+
+/// Sends `last`'s statements and COMMIT in one round trip.
+async fn commit_with<T>(
+    conn: &mut AsyncPgConnection,
+    last: impl AsyncFnOnce(&AsyncPgConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let shared: &AsyncPgConnection = conn;
+    let (last, committed) = futures_util::join!(last(shared), execute(shared, &COMMIT));
+    closed(conn, &committed)?;
+    let last = last?;
+    committed?;
+    Ok(last)
 }
 
 async fn execute(mut conn: &AsyncPgConnection, sql: &Sql) -> Result<(), DbError> {
@@ -127,12 +128,7 @@ async fn execute(mut conn: &AsyncPgConnection, sql: &Sql) -> Result<(), DbError>
 
 /// After a COMMIT was sent: the transaction is over, committed or rolled back, unless the
 /// connection itself failed (the pool must not reuse it then).
-fn closed(
-    conn: &mut AsyncPgConnection,
-    open: &mut bool,
-    committed: &Result<(), DbError>,
-) -> Result<(), DbError> {
-    *open = false;
+fn closed(conn: &mut AsyncPgConnection, committed: &Result<(), DbError>) -> Result<(), DbError> {
     match committed {
         Err(DbError::Query(diesel::result::Error::DatabaseError(..))) | Ok(()) => {
             depth(conn, TransactionDepthChange::DecreaseDepth)
