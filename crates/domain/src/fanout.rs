@@ -61,6 +61,12 @@ pub fn for_list(e: &ChangeEvent) -> bool {
     e.event.is_production() || e.event.is_member()
 }
 
+/// Whether a write to an entity of `kind` has events the production list carries: what
+/// [`for_list`] will find in them, known before the write runs.
+pub fn lists(kind: &crate::EntityKind) -> bool {
+    kind.is_production()
+}
+
 /// How the instances of one deployment hear each other's commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -260,6 +266,16 @@ mod tests {
         assert!(decode_announcement(r#"{"e": "settings:updated", "d": {}}"#).is_none(), "no sender");
         assert_eq!(decode_reference(r#"{"ref": 42}"#), Some(42));
         assert_eq!(decode_reference(&encode_announcement(me, "settings:updated", &data)), None);
+    }
+
+    /// `lists` decides before a write what `for_list` finds after it, for every kind.
+    #[test]
+    fn a_kind_lists_exactly_when_its_events_do() {
+        let p = Uuid::from_u128(1);
+        for kind in crate::catalog::PRODUCTION_ENTITIES.iter().copied().chain([&crate::catalog::PRODUCTION]) {
+            let e = event(&format!("{}:updated", kind.name), p, 2, json!({"id": "x"}));
+            assert_eq!(lists(kind), for_list(&e), "{}", kind.name);
+        }
     }
 
     #[test]

@@ -279,7 +279,8 @@ impl PgStore {
         self.retrying(kind, || async {
             let mut conn = self.conn().await?;
             if let Write::One(Command::Update { kind, production, id, input }) = write {
-                let notices_follow = self.notifies() && (!self.deferred || kind.is_production());
+                let notices_follow =
+                    self.notifies() && (!self.deferred || prodsync_domain::fanout::lists(kind));
                 let update =
                     Update { kind, production: *production, id: *id, input, actor, receipt, notices_follow };
                 let notify = async |c: &mut AsyncPgConnection, outcome: &Outcome| {
