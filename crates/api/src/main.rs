@@ -9,6 +9,12 @@ use clap::{Args, Parser, Subcommand};
 use prodsync_api::config::{Overrides, Settings};
 use prodsync_api::{auth, server, telemetry};
 
+/// A write allocates a few hundred small blocks (JSON values, maps, strings); mimalloc
+/// serves them in about a quarter of the instructions glibc's malloc takes
+/// (docs/benchmarks.md, session 6).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "prodsync", version, about = "Real-time sync server for collaborative production planning")]
 struct Cli {
