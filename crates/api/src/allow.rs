@@ -24,10 +24,10 @@ struct Template {
 }
 
 impl Template {
-    /// How many of its literal segments `path` matches, or `None` when it does not fit.
-    fn literal_matches(&self, path: &str) -> Option<usize> {
+    /// How many of its literal segments `parts` matches, or `None` when it does not fit.
+    fn literal_matches(&self, parts: &[&str]) -> Option<usize> {
         let mut literal = 0;
-        for (seg, part) in self.segments.iter().zip(path.split('/')) {
+        for (seg, part) in self.segments.iter().zip(parts) {
             match seg {
                 Some(s) if s == part => literal += 1,
                 Some(_) => return None,
@@ -39,14 +39,19 @@ impl Template {
     }
 }
 
-/// The documented paths and the methods each serves.
-pub struct MethodTable(Vec<Template>);
+/// The documented paths and the methods each serves, bucketed by how many segments
+/// they have: a request is split once and compared with the few of its length.
+pub struct MethodTable(Vec<Vec<Template>>);
+
+/// No documented path has more segments than this; a longer one is not in the table.
+const MAX_SEGMENTS: usize = 16;
 
 impl MethodTable {
     pub fn from_document(doc: &Value) -> MethodTable {
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
-        let templates = paths.iter().map(|(path, ops)| {
-            let segments = path
+        let mut buckets: Vec<Vec<Template>> = (0..=MAX_SEGMENTS).map(|_| Vec::new()).collect();
+        for (path, ops) in &paths {
+            let segments: Vec<_> = path
                 .split('/')
                 .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_owned()))
                 .collect();
@@ -59,21 +64,25 @@ impl MethodTable {
             if methods.contains(&Method::GET) {
                 methods.push(Method::HEAD);
             }
-            Template { segments, methods }
-        });
-        MethodTable(templates.collect())
+            assert!(segments.len() <= MAX_SEGMENTS, "{path} has more than {MAX_SEGMENTS} segments");
+            buckets[segments.len()].push(Template { segments, methods });
+        }
+        MethodTable(buckets)
     }
 
     /// The methods `path` serves, by the most specific documented path that matches it
     /// (`/snapshot` over `/{entity}`); `None` for a path the document does not have.
-    /// Runs before every request: no allocation, one pass over the templates.
+    /// Runs before every request: no allocation, one split of the path.
     pub fn allowed(&self, path: &str) -> Option<&[Method]> {
-        let path = path.trim_end_matches('/');
-        let count = path.split('/').count();
-        self.0
+        let mut parts = [""; MAX_SEGMENTS];
+        let mut count = 0;
+        for part in path.trim_end_matches('/').split('/') {
+            *parts.get_mut(count)? = part;
+            count += 1;
+        }
+        self.0[count]
             .iter()
-            .filter(|t| t.segments.len() == count)
-            .filter_map(|t| Some((t.literal_matches(path)?, t.methods.as_slice())))
+            .filter_map(|t| Some((t.literal_matches(&parts[..count])?, t.methods.as_slice())))
             .max_by_key(|(literal, _)| *literal)
             .map(|(_, methods)| methods)
     }
@@ -125,5 +134,6 @@ mod tests {
         assert!(table.allowed("/api/productions/p/cameras/c").unwrap().contains(&Method::DELETE));
         assert_eq!(table.allowed("/api/nowhere"), None);
         assert_eq!(table.allowed("/api/productions//cameras"), None, "an empty segment is no parameter");
+        assert_eq!(table.allowed(&"/a".repeat(40)), None, "longer than any documented path");
     }
 }
