@@ -459,6 +459,11 @@ pub static PRODUCTION_ENTITIES: &[&EntityKind] = &[
 /// change stream. Production types point at their items with `Library` fields.
 pub static LIBRARIES: &[&EntityKind] = &[&crate::equipment::EQUIPMENT, &crate::format::FORMAT];
 
+/// Every entity type: the production, the types inside one, the libraries.
+pub fn all() -> impl Iterator<Item = &'static EntityKind> {
+    std::iter::once(&PRODUCTION).chain(PRODUCTION_ENTITIES.iter().copied()).chain(LIBRARIES.iter().copied())
+}
+
 pub fn library(name: &str) -> Option<&'static EntityKind> {
     LIBRARIES.iter().copied().find(|k| k.name == name)
 }

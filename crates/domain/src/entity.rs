@@ -86,8 +86,8 @@ impl Entity {
         if self.kind.owned_by_production() {
             m.insert("production_id".into(), Value::from(self.production_id.to_string()));
         }
-        for (def, v) in self.kind.fields.iter().zip(&self.values) {
-            m.insert(def.column(), v.clone());
+        for (column, v) in self.kind.columns().iter().zip(&self.values) {
+            m.insert(column.clone(), v.clone());
         }
         m.insert("version".into(), Value::from(self.version));
         m.insert("field_versions".into(), field_versions_json(&self.field_versions));
@@ -119,8 +119,8 @@ impl Entity {
         };
         let mut values = Vec::with_capacity(kind.fields.len());
         let mut unreadable = Vec::new();
-        for def in kind.fields {
-            let raw = row.get(def.column()).unwrap_or(&Value::Null);
+        for (def, column) in kind.fields.iter().zip(kind.columns()) {
+            let raw = row.get(column).unwrap_or(&Value::Null);
             // The input rule again: what it refuses now (or what storage could not parse,
             // see storage's lenient JSON) is no value a client can be given or send back.
             values.push(normalize(def.ty, raw).unwrap_or_else(|_| {

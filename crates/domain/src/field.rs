@@ -262,6 +262,14 @@ mod tests {
     }
 
     #[test]
+    fn each_kinds_columns_are_its_fields_snake_case_names_in_order() {
+        for kind in crate::catalog::all() {
+            let expected: Vec<String> = kind.fields.iter().map(|f| snake_case(f.name)).collect();
+            assert_eq!(kind.columns(), expected, "{}", kind.name);
+        }
+    }
+
+    #[test]
     fn timestamps_are_canonical_utc() {
         let v = normalize(FieldType::Timestamp, &json!("2026-02-12T12:00:00.1234567+02:00")).unwrap();
         assert_eq!(v, json!("2026-02-12T10:00:00.123456Z"));

@@ -1,5 +1,7 @@
 //! What the server knows about one entity type: its names and its fields.
 
+use std::sync::LazyLock;
+
 use crate::field::{FieldDef, FieldType};
 
 /// A rule the server applies after a write, so clients need not (and cannot) do it.
@@ -36,6 +38,17 @@ impl EntityKind {
     /// True for the types that live inside a production (a `production_id` column).
     pub fn owned_by_production(&self) -> bool {
         !matches!(self.name, PRODUCTION | EQUIPMENT | FORMAT)
+    }
+
+    /// The snake_case column of each field, in the order of `fields`. Every write names
+    /// each column of its row twice (reading the row, writing it): worked out once per
+    /// type rather than each time.
+    pub fn columns(&self) -> &'static [String] {
+        static TABLE: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(|| {
+            crate::catalog::all().map(|k| (k.name, k.fields.iter().map(FieldDef::column).collect())).collect()
+        });
+        let found = TABLE.iter().find(|(name, _)| *name == self.name);
+        &found.unwrap_or_else(|| panic!("{} is not in the catalog", self.name)).1
     }
 
     pub fn field_index(&self, name: &str) -> Option<usize> {
