@@ -181,6 +181,7 @@ impl TestServer {
             max_size: 1,
             wait_timeout: std::time::Duration::from_secs(5),
             connect_timeout: std::time::Duration::from_secs(5),
+            threads: 1,
         };
         prodsync_storage::PgStore::new(prodsync_storage::connect(&settings).expect("pool"))
     }

@@ -150,6 +150,15 @@ pub struct Overrides {
 }
 
 impl Settings {
+    /// The HTTP workers to run: `workers`, or one per core when it is 0 (actix's default).
+    /// The connection pool shares `pool_size` out among them.
+    pub fn worker_threads(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+
     /// Who-is-calling as configured: the header on a trusted network, or verified tokens.
     pub fn authenticator(&self) -> Result<prodsync_app::Authenticator, String> {
         if self.auth_mode == AuthMode::None {

@@ -25,6 +25,7 @@ fn pool(settings: &Settings) -> Result<prodsync_storage::PgPool, String> {
         max_size: 2,
         wait_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
+        threads: 1,
     })
 }
 

@@ -40,6 +40,7 @@ pub async fn services(settings: &Settings) -> Result<Services, String> {
         max_size: settings.pool_size.max(1),
         wait_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(3),
+        threads: settings.worker_threads(),
     })?;
     let store = match settings.fanout {
         Fanout::Postgres => PgStore::new(pool).deferring_notices(),
@@ -170,8 +171,7 @@ pub fn http_server(
             .tcp()
     };
     let builder = actix_server::Server::build();
-    // Zero keeps actix's default: one worker per core.
-    let builder = if settings.workers > 0 { builder.workers(settings.workers) } else { builder };
+    let builder = builder.workers(settings.worker_threads());
     Ok(builder
         .max_concurrent_connections(settings.max_connections.max(1))
         // Signals are ours (serve): sockets get 1012 before the server stops accepting.

@@ -36,7 +36,7 @@ impl PgStore {
     pub(crate) async fn conn(
         &self,
     ) -> Result<diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>, DbError> {
-        self.pool.get().await.map_err(|e| DbError::Pool(e.to_string()))
+        self.pool.get().await.map_err(DbError::Pool)
     }
 
     pub(crate) async fn retrying<T, F, Fut>(

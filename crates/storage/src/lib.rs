@@ -36,13 +36,8 @@ pub use library::LibraryStore;
 pub use listen::{listen, Signal};
 pub use migrate::run_migrations;
 pub use notifier::Notifier;
-pub use pool::{connect, PoolSettings};
+pub use pool::{connect, PgPool, PoolSettings};
 pub use settings::SettingsStore;
-
-use diesel_async::pooled_connection::deadpool::Pool;
-use diesel_async::AsyncPgConnection;
-
-pub type PgPool = Pool<AsyncPgConnection>;
 
 /// The PostgreSQL adapter: implements `EntityStore`, `ChangeFeed`, `MemberStore` and `HealthCheck`.
 #[derive(Clone)]
@@ -110,7 +105,6 @@ impl PgStore {
 
     /// Connections in use and callers waiting for one, for the metrics.
     pub fn pool_status(&self) -> (usize, usize) {
-        let s = self.pool.status();
-        (s.size.saturating_sub(s.available), s.waiting)
+        self.pool.status()
     }
 }

@@ -145,6 +145,7 @@ fn any_json_in_any_field_is_stored_or_refused_never_a_fault() {
         max_size: 2,
         wait_timeout: std::time::Duration::from_secs(5),
         connect_timeout: std::time::Duration::from_secs(5),
+        threads: 1,
     })
     .unwrap();
     let store = PgStore::new(pool);

@@ -25,6 +25,7 @@ async fn store_with(db: &TestDatabase, connections: usize) -> PgStore {
         max_size: connections,
         wait_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(5),
+        threads: 1,
     })
     .unwrap();
     PgStore::new(pool)
