@@ -7,7 +7,7 @@
 //! that opened it, and every actix worker is a runtime of its own. A request served by one
 //! worker with a connection opened by another woke that other thread at each round trip,
 //! there and back (three eventfd writes and as many extra `epoll_wait`s per write, by
-//! `strace`; a sixth of the server's CPU per write, docs/benchmarks.md). So each thread
+//! `strace`; about 6 % of the server's CPU per write, docs/benchmarks.md). So each thread
 //! takes from its own pool first, whose connections it opened and drives itself. When its
 //! pool is at its share and all busy, it borrows an idle connection of another thread's
 //! pool, as before, rather than wait while one sits idle; only when none is idle anywhere
@@ -37,7 +37,7 @@ pub struct PoolSettings {
     pub connect_timeout: Duration,
     /// The threads that serve requests (the server's workers): each may open
     /// `max_size / threads` (at least one). A thread that only runs background jobs gets
-    /// a share too, and uses it one connection at a time.
+    /// a share too (the server's use one or two connections).
     pub threads: usize,
 }
 
@@ -51,7 +51,8 @@ struct Pools {
 }
 
 pub fn connect(settings: &PoolSettings) -> Result<PgPool, String> {
-    // Built here once so that a bad URL or setting is reported at start, not on a query.
+    // The calling thread's pool is built now, so that a setting deadpool refuses is
+    // reported at start rather than on the first query. No connection is opened yet.
     let pool = PgPool(Arc::new(Pools { settings: settings.clone(), by_thread: RwLock::default() }));
     pool.local()?;
     Ok(pool)
