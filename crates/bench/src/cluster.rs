@@ -116,7 +116,7 @@ pub async fn run(
         rows.push(row);
         if n == 2 && listened {
             let scenario = format!("cross-instance hop ({})", fan.name());
-            rows.push(fanout::run_on(&first, &[&others[0]], &targets, 1, 20.0, hop_secs, &scenario).await);
+            rows.push(fanout::run_on(&first, &[&others[0]], &targets, 1, 20.0, hop_secs, &scenario).await?);
         }
         listening.iter().for_each(tokio::task::JoinHandle::abort);
     }

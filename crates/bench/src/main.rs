@@ -9,6 +9,7 @@ mod cluster;
 mod connections;
 mod fanout;
 mod fixtures;
+mod pacer;
 mod pgbench;
 mod presence;
 mod server;
@@ -209,7 +210,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         let targets = fixtures::create(&http, &server.base, 1, 8).await?;
         for &(subs, rate) in &plan.fanout {
             rows.push(
-                fanout::run(&server, &targets, subs, rate, Duration::from_secs(plan.fanout_secs)).await,
+                fanout::run(&server, &targets, subs, rate, Duration::from_secs(plan.fanout_secs)).await?,
             );
         }
     }
@@ -222,12 +223,12 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         let targets = fixtures::create(&http, &first.base, 1, 8).await?;
         let secs = Duration::from_secs(plan.fanout_secs);
         let (subs, rate) = plan.cluster;
-        rows.push(fanout::run_on(&first, &[&first], &targets, subs, rate, secs, "cluster fan-out").await);
+        rows.push(fanout::run_on(&first, &[&first], &targets, subs, rate, secs, "cluster fan-out").await?);
         rows.push(
-            fanout::run_on(&first, &[&first, &second], &targets, subs, rate, secs, "cluster fan-out").await,
+            fanout::run_on(&first, &[&first, &second], &targets, subs, rate, secs, "cluster fan-out").await?,
         );
-        rows.push(fanout::run_on(&first, &[&first], &targets, 1, 20.0, secs, "cross-instance hop").await);
-        rows.push(fanout::run_on(&first, &[&second], &targets, 1, 20.0, secs, "cross-instance hop").await);
+        rows.push(fanout::run_on(&first, &[&first], &targets, 1, 20.0, secs, "cross-instance hop").await?);
+        rows.push(fanout::run_on(&first, &[&second], &targets, 1, 20.0, secs, "cross-instance hop").await?);
         drop((first, second));
     }
     if wants("cluster") || wants("cluster-writes") {
