@@ -9,6 +9,7 @@ mod cluster;
 mod connections;
 mod fanout;
 mod fixtures;
+mod floor;
 mod pacer;
 mod pgbench;
 mod presence;
@@ -212,6 +213,12 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
             rows.push(
                 fanout::run(&server, &targets, subs, rate, Duration::from_secs(plan.fanout_secs)).await?,
             );
+        }
+        // The kernel's share of the same deliveries, from a bare sender: the rooms above
+        // are measured against it.
+        for &(subs, rate) in plan.fanout.iter().filter(|(subs, _)| *subs >= 100) {
+            let per_write = floor::per_write(subs, rate);
+            rows.push(floor::run(subs, rate, per_write, Duration::from_secs(plan.fanout_secs)).await?);
         }
     }
     if wants("cluster") {

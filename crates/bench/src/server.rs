@@ -125,7 +125,7 @@ impl Drop for ServerProc {
 }
 
 /// User + system CPU seconds a process has used, from /proc/<pid>/stat.
-fn cpu_seconds_of(pid: &str) -> f64 {
+pub(crate) fn cpu_seconds_of(pid: &str) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
