@@ -116,7 +116,7 @@ impl Default for Settings {
             ws_client_timeout_ms: 30_000,
             ws_send_queue: 1024,
             ws_gap_timeout_ms: 200,
-            ws_flush_interval_ms: 10,
+            ws_flush_interval_ms: 15,
             auth_mode: AuthMode::None,
             jwt_secret: None,
             jwt_public_key_file: None,

@@ -43,7 +43,7 @@ impl Default for RealtimeSettings {
             max_sockets_per_user: 50,
             join_burst: 20,
             joins_per_second: 5,
-            flush_interval: Duration::from_millis(10),
+            flush_interval: Duration::from_millis(15),
         }
     }
 }
