@@ -23,10 +23,16 @@ const FRAME_BYTES: usize = 880;
 /// Source addresses as in `ws.rs`: one 127.0.0.x has ~28k ephemeral ports.
 const PER_SOURCE: usize = 10_000;
 
-/// Frames per write as the server's flush gathers them by default: a room waits up to
-/// 10 ms × sockets / 1,000 (10 ms from 1,000 up) between writes (`realtime::room`).
-pub fn per_write(sockets: usize, events: f64) -> usize {
-    let delay = 0.010 * sockets.min(1000) as f64 / 1000.0;
+/// The server's flush interval: what `PRODSYNC_WS_FLUSH_INTERVAL_MS` says (the server this
+/// bench starts inherits it), else the default of `config/default.toml`.
+pub fn flush_interval_ms() -> f64 {
+    std::env::var("PRODSYNC_WS_FLUSH_INTERVAL_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(15.0)
+}
+
+/// Frames per write as the server's flush gathers them: a room waits up to `interval` ×
+/// sockets / 1,000 (the whole interval from 1,000 up) between writes (`realtime::room`).
+pub fn per_write(sockets: usize, events: f64, interval_ms: f64) -> usize {
+    let delay = interval_ms / 1000.0 * sockets.min(1000) as f64 / 1000.0;
     (events * delay).floor().max(1.0) as usize
 }
 
@@ -157,4 +163,18 @@ fn send(mut sockets: Vec<std::net::TcpStream>, chunk: &[u8], ticks: usize, rate:
 /// This thread's user + system CPU, from /proc (clock ticks, as the server's figure is).
 fn thread_cpu_seconds() -> f64 {
     crate::server::cpu_seconds_of("thread-self")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_write;
+
+    #[test]
+    fn frames_per_write_follow_the_rooms_flush() {
+        assert_eq!(per_write(1000, 200.0, 15.0), 3);
+        assert_eq!(per_write(1000, 200.0, 10.0), 2);
+        assert_eq!(per_write(10_000, 20.0, 15.0), 1, "events further apart than the interval");
+        assert_eq!(per_write(100, 200.0, 15.0), 1, "a room of 100 waits a tenth");
+        assert_eq!(per_write(1000, 200.0, 0.0), 1);
+    }
 }

@@ -217,7 +217,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         // The kernel's share of the same deliveries, from a bare sender: the rooms above
         // are measured against it.
         for &(subs, rate) in plan.fanout.iter().filter(|(subs, _)| *subs >= 100) {
-            let per_write = floor::per_write(subs, rate);
+            let per_write = floor::per_write(subs, rate, floor::flush_interval_ms());
             rows.push(floor::run(subs, rate, per_write, Duration::from_secs(plan.fanout_secs)).await?);
         }
     }
