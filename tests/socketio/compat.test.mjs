@@ -141,10 +141,14 @@ test("a client that loses its connection reconnects, joins again and hears what 
   const s = client(["websocket"], "eve", "Eve");
   s.on("connect", () => s.emit("production:join", { productionId: show.id, ...s.user }));
   await next(s, "presence:update");
-  const back = next(s, "connect");
+  // Listened for from the reconnect's own `connect` on: a recovered session's rooms are
+  // rejoined by the server at once, and their presence can arrive in the same read as
+  // the CONNECT, before code after an `await` of the connect would run.
+  const back = new Promise((resolve) =>
+    s.once("connect", () => resolve(next(s, "presence:update", (users) => users.some((u) => u.userId === "eve")))),
+  );
   s.io.engine.close(); // the network drops; socket.io-client reconnects by itself
   await back;
-  await next(s, "presence:update", (users) => users.some((u) => u.userId === "eve"));
   const created = next(s, "entity:created");
   await rest("POST", "/checklist-items", { productionId: show.id, title: "Book crew", userId: "ann" });
   assert.equal((await created).entity.title, "Book crew");
