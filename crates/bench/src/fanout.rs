@@ -42,7 +42,7 @@ pub async fn run_on(
     let total = (rate * duration.as_secs_f64()).round().max(1.0) as usize;
     let base = Instant::now();
     let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..total).map(|_| AtomicU64::new(0)).collect());
-    let pacer = Pacer::start(&server.base, targets, rate, base, sent_at.clone())?;
+    let pacer = Pacer::start(&server.base, targets, rate, base, sent_at.clone()).await?;
     let mut sockets = Vec::with_capacity(subscribers);
     let opened: Vec<Result<ws::Ws, String>> = stream::iter(0..subscribers)
         .map(|i| {
@@ -103,7 +103,7 @@ pub async fn run_on(
 
     started.wait().await;
     let meters: Vec<CpuMeter> = instances.iter().map(|s| CpuMeter::start(s)).collect();
-    let paced = tokio::task::spawn_blocking(move || pacer.run()).await.map_err(|e| e.to_string())?;
+    let paced = tokio::task::spawn_blocking(move || pacer.run()).await.map_err(|e| e.to_string())??;
     errors += paced.errors;
     let calls = Latency::of(&paced.calls);
     let mut all = histogram();

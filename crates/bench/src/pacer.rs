@@ -39,7 +39,7 @@ const WARM_UP_AT_ONCE: usize = 4;
 impl Pacer {
     /// Starts the thread and returns once it has warmed up. `sent_at[n]` gets the time of
     /// update `n`'s call, in µs since `clock`.
-    pub fn start(
+    pub async fn start(
         base: &str,
         targets: &[Target],
         rate: f64,
@@ -50,7 +50,8 @@ impl Pacer {
             .iter()
             .map(|t| format!("{base}/api/productions/{}/cameras/{}", t.production, t.camera))
             .collect();
-        let (ready_tx, ready) = mpsc::channel::<Result<(), String>>();
+        // Awaited, not received blocking: the caller is a task of the bench's runtime.
+        let (ready_tx, ready) = tokio::sync::oneshot::channel::<Result<(), String>>();
         let (go, go_rx) = mpsc::channel::<()>();
         let done = std::thread::spawn(move || {
             let runtime =
@@ -66,17 +67,17 @@ impl Pacer {
                 paced(&http, &urls, rate, clock, &sent_at).await
             })
         });
-        match ready.recv() {
+        match ready.await {
             Ok(Ok(())) => Ok(Pacer { go, done }),
             Ok(Err(e)) => Err(e),
             Err(_) => Err("the writer thread died while warming up".into()),
         }
     }
 
-    /// Writes every update on its schedule from now.
-    pub fn run(self) -> Paced {
+    /// Writes every update on its schedule from now (blocks until the last call ends).
+    pub fn run(self) -> Result<Paced, String> {
         let _ = self.go.send(());
-        self.done.join().unwrap_or_else(|_| Paced { errors: u64::MAX, calls: histogram() })
+        self.done.join().map_err(|_| "the writer thread panicked".to_string())
     }
 }
 
