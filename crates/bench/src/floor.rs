@@ -3,13 +3,14 @@
 //!
 //! A bare sender thread writes one event-sized WebSocket frame (or a few, as the server's
 //! flush gathers them) to each of N accepted sockets per tick, with one blocking `write`
-//! each: no HTTP, no database, no rooms. The readers are the fan-out scenario's own. On
-//! loopback the receiving side's TCP work runs in the sender's context, so the sender
-//! thread's CPU per frame is the floor any server pays on this machine for the same
-//! deliveries, and the server's figure divided by it is what our code adds.
+//! each: no HTTP, no database, no rooms. Its readers are tasks like the fan-out scenario's,
+//! reading into a 64 KiB buffer (without parsing frames). On loopback the receiving side's
+//! TCP work runs in the sender's context, so the sender thread's CPU per frame is the
+//! floor any server pays on this machine for the same deliveries, and the server's figure
+//! divided by it is what our code adds.
 
 use std::io::Write;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
@@ -17,11 +18,12 @@ use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::stats::Row;
+use crate::ws;
 
 /// The size of the server's frame for a camera update (measured: 879 bytes).
 const FRAME_BYTES: usize = 880;
-/// Source addresses as in `ws.rs`: one 127.0.0.x has ~28k ephemeral ports.
-const PER_SOURCE: usize = 10_000;
+/// The floor's readers connect from 127.0.0.9 on: the fan-out rows use the first few.
+const FIRST_SOURCE: u8 = 9;
 
 /// The server's flush interval: what `PRODSYNC_WS_FLUSH_INTERVAL_MS` says (the server this
 /// bench starts inherits it), else the default of `config/default.toml`.
@@ -111,20 +113,14 @@ async fn connect(sockets: usize) -> Result<(Vec<std::net::TcpStream>, Vec<TcpStr
         }
         Ok::<_, String>(accepted)
     });
-    let readers: Vec<Result<TcpStream, String>> =
-        stream::iter(0..sockets).map(|i| connect_one(port, i)).buffer_unordered(64).collect().await;
+    let readers: Vec<Result<TcpStream, String>> = stream::iter(0..sockets)
+        .map(|i| ws::tcp_from(port, FIRST_SOURCE, i))
+        .buffer_unordered(64)
+        .collect()
+        .await;
     let readers: Vec<TcpStream> = readers.into_iter().collect::<Result<_, _>>()?;
     let senders = accepting.await.map_err(|e| e.to_string())??;
     Ok((senders, readers))
-}
-
-async fn connect_one(port: u16, index: usize) -> Result<TcpStream, String> {
-    // 127.0.0.9 on: the fan-out rows use the first few.
-    let source = Ipv4Addr::new(127, 0, 0, 9 + (index / PER_SOURCE) as u8);
-    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-    socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
-    socket.bind(SocketAddr::from((source, 0))).map_err(|e| format!("bind {source}: {e}"))?;
-    socket.connect(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| format!("connect: {e}"))
 }
 
 /// Reads until `expected` frames' bytes arrived (or 20 s of silence); `true` if they all did.

@@ -48,14 +48,7 @@ impl Ws {
         buffer: usize,
         user: Option<&str>,
     ) -> Result<Ws, String> {
-        let source = Ipv4Addr::new(127, 0, 0, source + (index / PER_SOURCE) as u8);
-        let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
-        socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
-        socket.bind(SocketAddr::from((source, 0))).map_err(|e| format!("bind {source}: {e}"))?;
-        let mut stream = socket
-            .connect(SocketAddr::from(([127, 0, 0, 1], port)))
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
+        let mut stream = tcp_from(port, source, index).await?;
         let query = user.map(|u| format!("?userId={u}")).unwrap_or_default();
         let request = format!(
             "GET /ws{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
@@ -178,6 +171,16 @@ impl Ws {
             }
         }
     }
+}
+
+/// A TCP connection to the server's `port` on 127.0.0.1, the `index`th from the addresses
+/// starting at 127.0.0.`source` ([`PER_SOURCE`] from each).
+pub async fn tcp_from(port: u16, source: u8, index: usize) -> Result<TcpStream, String> {
+    let source = Ipv4Addr::new(127, 0, 0, source + (index / PER_SOURCE) as u8);
+    let socket = TcpSocket::new_v4().map_err(|e| e.to_string())?;
+    socket.set_reuseaddr(true).map_err(|e| e.to_string())?;
+    socket.bind(SocketAddr::from((source, 0))).map_err(|e| format!("bind {source}: {e}"))?;
+    socket.connect(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| format!("connect: {e}"))
 }
 
 /// Connects and joins, or gives up after 20 s (a server out of file descriptors accepts
