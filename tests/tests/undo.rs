@@ -151,8 +151,8 @@ async fn undo_leaves_what_others_wrote_since_and_a_new_write_clears_redo() {
 
 /// Steps now come from the change log: undo walks back over a user's steps (past other
 /// users' writes and past steps already undone), redo walks forward again, and a new step
-/// ends what could be redone without un-undoing anything. (Each step writes its own field:
-/// undo leaves a field anyone wrote since, the user's own undo included.)
+/// ends what could be redone without un-undoing anything. (Each step writes its own field,
+/// so that each undo's effect shows which step it took.)
 #[tokio::test]
 async fn undo_and_redo_walk_the_steps_in_order_and_a_new_step_ends_the_redo_list() {
     let s = TestServer::start().await;
@@ -194,4 +194,35 @@ async fn undo_and_redo_walk_the_steps_in_order_and_a_new_step_ends_the_redo_list
     let (status, got) = undo(&s, &pid, "ann").await;
     assert_eq!((status, got["error"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_undo")));
     assert_eq!(field(&now, "name"), Some("bob after formatMode".into()), "bob's writes were never ann's");
+}
+
+/// Two edits of one field by one user, undone twice, walk back to where the field began;
+/// redone twice, forward to the last edit. Between the undos the field was written only by
+/// ann (her second edit, its undo) and holds what her first edit wrote. A write by bob in
+/// between stops the walk, named in `skippedFields`.
+#[tokio::test]
+async fn undoing_two_edits_of_one_field_walks_back_through_both() {
+    let s = TestServer::start().await;
+    let pid = s.production("Gala").await;
+    let cam = s.create(&pid, "cameras", json!({"name": "Cam 1", "model": "A"})).await;
+    let path = format!("/api/productions/{pid}/cameras/{}", cam["id"].as_str().unwrap());
+    let model = |got: Value| got["model"].as_str().map(str::to_owned);
+    for v in ["B", "C"] {
+        s.ok("PUT", &path, "ann", Some(&json!({"model": v}))).await;
+    }
+    let mut seen = Vec::new();
+    for again in [false, false, true, true] {
+        let (status, got) = if again { redo(&s, &pid, "ann").await } else { undo(&s, &pid, "ann").await };
+        assert_eq!((status, &got["skippedFields"]), (StatusCode::OK, &json!([])), "{got}");
+        seen.push(model(s.get(&path).await.1).unwrap());
+    }
+    assert_eq!(seen, ["B", "A", "B", "C"]);
+
+    s.ok("PUT", &path, "ann", Some(&json!({"model": "D"}))).await;
+    s.ok("PUT", &path, "bob", Some(&json!({"model": "E"}))).await;
+    s.ok("PUT", &path, "bob", Some(&json!({"model": "D"}))).await;
+    let (status, got) = undo(&s, &pid, "ann").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got["skippedFields"][0]["changedBy"], "bob", "{got}");
+    assert_eq!(model(s.get(&path).await.1).as_deref(), Some("D"), "bob's write stands");
 }

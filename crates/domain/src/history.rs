@@ -15,7 +15,7 @@ pub struct PastChange {
 }
 
 /// Folds the changes made after the base version (in any order) into each field's value at
-/// the base version and its latest writer.
+/// the base version, its latest writer, and whether that writer was its only one.
 pub fn base_values(after_base: &[PastChange]) -> BaseValues {
     let mut ordered: Vec<&PastChange> = after_base.iter().collect();
     ordered.sort_by_key(|c| c.version);
@@ -23,8 +23,15 @@ pub fn base_values(after_base: &[PastChange]) -> BaseValues {
     for change in ordered {
         for (field, old, _) in &change.diff {
             out.entry(field.clone())
-                .and_modify(|h: &mut FieldHistory| h.last_writer = change.user.clone())
-                .or_insert_with(|| FieldHistory { at_base: old.clone(), last_writer: change.user.clone() });
+                .and_modify(|h: &mut FieldHistory| {
+                    h.one_writer &= h.last_writer == change.user;
+                    h.last_writer = change.user.clone();
+                })
+                .or_insert_with(|| FieldHistory {
+                    at_base: old.clone(),
+                    last_writer: change.user.clone(),
+                    one_writer: true,
+                });
         }
     }
     out
@@ -49,8 +56,20 @@ mod tests {
             change(4, "cy", &[("name", json!("B"), json!("C"))]),
             change(3, "bo", &[("name", json!("A"), json!("B")), ("note", json!(null), json!("x"))]),
         ]);
-        assert_eq!(history["name"], FieldHistory { at_base: json!("A"), last_writer: Some("cy".into()) });
-        assert_eq!(history["note"], FieldHistory { at_base: json!(null), last_writer: Some("bo".into()) });
+        let name = FieldHistory { at_base: json!("A"), last_writer: Some("cy".into()), one_writer: false };
+        assert_eq!(history["name"], name);
+        let note = FieldHistory { at_base: json!(null), last_writer: Some("bo".into()), one_writer: true };
+        assert_eq!(history["note"], note);
         assert!(!history.contains_key("model"));
+    }
+
+    #[test]
+    fn one_writer_holds_only_while_every_write_is_by_the_same_user() {
+        let one = |changes: &[PastChange]| base_values(changes)["name"].one_writer;
+        let name = |v: i64, user: &str| change(v, user, &[("name", json!(v - 1), json!(v))]);
+        assert!(one(&[name(3, "ann")]));
+        assert!(one(&[name(4, "ann"), name(3, "ann")]));
+        assert!(!one(&[name(3, "ann"), name(4, "bo")]));
+        assert!(!one(&[name(3, "ann"), name(4, "bo"), name(5, "ann")]), "bo's write in between counts");
     }
 }

@@ -55,6 +55,8 @@ pub struct FieldHistory {
     pub at_base: Value,
     /// The user of the latest write to the field.
     pub last_writer: Option<String>,
+    /// Whether every write to the field since the base was by `last_writer`.
+    pub one_writer: bool,
 }
 
 /// Field name -> its history after the base version; fields not written since are absent.

@@ -1,7 +1,9 @@
 //! What an undo does. A step is what one request of one user wrote (one or more change-log
 //! entries); undoing it writes the inverse of each entry, newest first, but never over a
-//! value someone else wrote since: such fields are skipped and reported. Redo is the undo
-//! of the undo, by the same rule.
+//! value someone else wrote since: such fields are skipped and reported. A field only the
+//! same user wrote since (their later steps, and the undos of those) is undone when it
+//! holds again what the step wrote, so undoing two edits of one field walks back through
+//! both. Redo is the undo of the undo, by the same rule.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -11,6 +13,7 @@ use crate::change::Action;
 use crate::entity::Entity;
 use crate::input::{parse_create, CreateInput, OnConflict, Patch, UpdateInput};
 use crate::kind::EntityKind;
+use crate::merge::BaseValues;
 
 /// One change-log entry of the step being undone.
 #[derive(Debug, Clone)]
@@ -56,12 +59,13 @@ pub enum Inverse {
     },
 }
 
-/// The inverse of `entry`, given the entity as it is now (`None`: gone) and, for each
-/// field written since, who wrote it last.
+/// The inverse of `entry` undone by `actor`, given the entity as it is now (`None`: gone)
+/// and the history of each field written since the entry.
 pub fn invert(
     entry: &Logged,
     now: Option<&Entity>,
-    writers: &dyn Fn(&str) -> Option<String>,
+    since: &BaseValues,
+    actor: Option<&str>,
 ) -> (Option<Inverse>, Vec<Skipped>) {
     let kind = entry.kind;
     let skip = |field: &str, changed_by| Skipped {
@@ -86,12 +90,14 @@ pub fn invert(
         (Action::Updated, Some(current)) => {
             let mut patch = Vec::new();
             let mut skipped = Vec::new();
-            for (field, old, _new) in &entry.changes {
+            for (field, old, new) in &entry.changes {
                 let Some(i) = kind.field_index(field) else { continue };
-                if current.field_version(field) == entry.version {
+                if current.field_version(field) == entry.version
+                    || only_mine_and_back(current, field, new, since, actor)
+                {
                     patch.push((i, old.clone()));
                 } else {
-                    skipped.push(skip(field, writers(field)));
+                    skipped.push(skip(field, since.get(field).and_then(|h| h.last_writer.clone())));
                 }
             }
             if patch.is_empty() {
@@ -108,6 +114,20 @@ pub fn invert(
             (Some(Inverse::Update { kind, id: entry.entity_id, input }), skipped)
         }
     }
+}
+
+/// Whether `field`, written since the step, was written only by `actor` and holds again
+/// what the step wrote (`new`): then undoing the step takes nothing from anyone.
+fn only_mine_and_back(
+    current: &Entity,
+    field: &str,
+    new: &Value,
+    since: &BaseValues,
+    actor: Option<&str>,
+) -> bool {
+    let Some(history) = since.get(field) else { return false };
+    let mine = actor.is_some() && history.one_writer && history.last_writer.as_deref() == actor;
+    mine && current.value(field).unwrap_or(&Value::Null) == new
 }
 
 /// Whether a write becomes a step of its actor's undo history: an undoable command (an
@@ -171,6 +191,23 @@ mod tests {
         (merged.entity, logged)
     }
 
+    fn none() -> BaseValues {
+        BaseValues::new()
+    }
+
+    /// The fields' history from the log entries written after a step, with their users.
+    fn since(after: &[(&Logged, &str)]) -> BaseValues {
+        let past: Vec<_> = after
+            .iter()
+            .map(|(l, who)| crate::history::PastChange {
+                version: l.version,
+                user: Some(who.to_string()),
+                diff: l.changes.clone(),
+            })
+            .collect();
+        crate::history::base_values(&past)
+    }
+
     fn apply(e: &Entity, inverse: Option<Inverse>) -> Entity {
         match inverse {
             Some(Inverse::Update { input, .. }) => {
@@ -195,12 +232,12 @@ mod tests {
             data: e.to_json(),
         };
         assert_eq!(
-            invert(&created, Some(&e), &|_| None).0,
+            invert(&created, Some(&e), &none(), Some("ann")).0,
             Some(Inverse::Delete { kind: &CAMERA, id: e.id })
         );
-        assert_eq!(invert(&created, None, &|_| None).0, None, "already gone");
+        assert_eq!(invert(&created, None, &none(), Some("ann")).0, None, "already gone");
         let deleted = Logged { action: Action::Deleted, ..created };
-        match invert(&deleted, None, &|_| None).0 {
+        match invert(&deleted, None, &none(), Some("ann")).0 {
             Some(Inverse::Restore { input, .. }) => {
                 assert_eq!(input.id, Some(e.id));
                 let set = input.patch.0.iter().filter(|(_, v)| !v.is_null()).count();
@@ -209,7 +246,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let (after, logged) = update(&e, json!({"model": "B"}), "ann");
-        let (inverse, skipped) = invert(&logged, Some(&after), &|_| None);
+        let (inverse, skipped) = invert(&logged, Some(&after), &none(), Some("ann"));
         assert!(skipped.is_empty());
         assert_eq!(apply(&after, inverse).value("model"), Some(&json!("A")));
     }
@@ -217,14 +254,49 @@ mod tests {
     #[test]
     fn a_field_someone_wrote_since_is_skipped_and_named() {
         let (mine, logged) = update(&camera(), json!({"model": "B", "note": "mine"}), "ann");
-        let (theirs, _) = update(&mine, json!({"note": "bob's"}), "bob");
-        let (inverse, skipped) = invert(&logged, Some(&theirs), &|f| (f == "note").then(|| "bob".to_owned()));
+        let (theirs, bobs) = update(&mine, json!({"note": "bob's"}), "bob");
+        let (inverse, skipped) = invert(&logged, Some(&theirs), &since(&[(&bobs, "bob")]), Some("ann"));
         assert_eq!(
             skipped.iter().map(|s| (s.field.as_str(), s.changed_by.as_deref())).collect::<Vec<_>>(),
             [("note", Some("bob"))]
         );
         let undone = apply(&theirs, inverse);
         assert_eq!((undone.value("model"), undone.value("note")), (Some(&json!("A")), Some(&json!("bob's"))));
+    }
+
+    /// Two steps of ann on one field: undone newest first, the second undo finds the field
+    /// written since only by ann (her later step and its undo), holding again what the first
+    /// step wrote, so it walks back to the start. Anyone else's write in between, or a value
+    /// that is not what the step wrote, still stops it.
+    #[test]
+    fn undoing_two_edits_of_one_field_walks_back_through_both() {
+        let start = camera();
+        let (b, first) = update(&start, json!({"model": "B"}), "ann");
+        let (c, second) = update(&b, json!({"model": "C"}), "ann");
+        let (inverse, skipped) = invert(&second, Some(&c), &none(), Some("ann"));
+        assert!(skipped.is_empty());
+        let back_to_b = apply(&c, inverse.clone());
+        let (_, undo_log) = match inverse {
+            Some(Inverse::Update { input, .. }) => {
+                let body = json!({"model": input.patch.0[0].1});
+                update(&c, body, "ann")
+            }
+            other => panic!("{other:?}"),
+        };
+        let mine = since(&[(&second, "ann"), (&undo_log, "ann")]);
+        let (inverse, skipped) = invert(&first, Some(&back_to_b), &mine, Some("ann"));
+        assert_eq!((skipped, apply(&back_to_b, inverse).value("model")), (vec![], Some(&json!("A"))));
+
+        let table: [(&str, &BaseValues, &Entity); 3] = [
+            ("another user wrote in between", &since(&[(&second, "bob"), (&undo_log, "ann")]), &back_to_b),
+            ("the field is not back to what the step wrote", &since(&[(&second, "ann")]), &c),
+            ("undone by someone else", &mine, &back_to_b),
+        ];
+        for (case, history, now) in table {
+            let actor = if case.starts_with("undone by") { Some("bob") } else { Some("ann") };
+            let (inverse, skipped) = invert(&first, Some(now), history, actor);
+            assert_eq!((inverse, skipped.len()), (None, 1), "{case}");
+        }
     }
 
     fn field_values() -> impl Strategy<Value = Value> {
@@ -242,7 +314,7 @@ mod tests {
             let before = camera();
             let (after, logged) = update(&before, json!(mine), "ann");
             // Nobody else wrote: undo restores, redo re-applies.
-            let (inverse, skipped) = invert(&logged, Some(&after), &|_| None);
+            let (inverse, skipped) = invert(&logged, Some(&after), &none(), Some("ann"));
             prop_assert!(skipped.is_empty());
             let undone = apply(&after, inverse.clone());
             prop_assert_eq!(&undone.values, &before.values);
@@ -253,12 +325,12 @@ mod tests {
                     changes: merged.changes.iter().map(|c| (c.field.to_owned(), c.old.clone(), c.new.clone())).collect(),
                     data: merged.entity.to_json(),
                 };
-                let redone = apply(&merged.entity, invert(&undo_log, Some(&merged.entity), &|_| None).0);
+                let redone = apply(&merged.entity, invert(&undo_log, Some(&merged.entity), &none(), Some("ann")).0);
                 prop_assert_eq!(&redone.values, &after.values);
             }
             // Someone else wrote after: their values survive the undo.
-            let (later, _) = update(&after, json!(theirs), "bob");
-            let (inverse, _) = invert(&logged, Some(&later), &|_| Some("bob".into()));
+            let (later, bobs) = update(&after, json!(theirs), "bob");
+            let (inverse, _) = invert(&logged, Some(&later), &since(&[(&bobs, "bob")]), Some("ann"));
             let undone = apply(&later, inverse);
             for field in CAMERA.fields.iter().map(|f| f.name) {
                 if later.field_version(field) > logged.version {

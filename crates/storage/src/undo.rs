@@ -206,8 +206,7 @@ pub(crate) async fn undo_tx(
         let current = current(conn, &entry, production).await?;
         let writers =
             crate::changelog::history(conn, entry.kind, production, entry.entity_id, entry.version).await?;
-        let (inverse, skips) =
-            invert(&entry, current.as_ref(), &|f| writers.get(f).and_then(|h| h.last_writer.clone()));
+        let (inverse, skips) = invert(&entry, current.as_ref(), &writers, Some(user));
         skipped.extend(skips);
         events.extend(apply(conn, production, inverse, &cause).await?);
     }
