@@ -60,6 +60,15 @@ pub struct Instance {
 impl Instance {
     /// Starts one on a free port; `env` adds settings (`PRODSYNC_*`).
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> Instance {
+        Instance::start_logging(database_url, env, None)
+    }
+
+    /// `start`, its log (standard output, otherwise discarded) written to `log`.
+    pub fn start_logging(
+        database_url: &str,
+        env: &[(&str, &str)],
+        log: Option<&std::path::Path>,
+    ) -> Instance {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut cmd = Command::new(binary());
         cmd.args([
@@ -76,6 +85,9 @@ impl Instance {
         .stdout(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(log) = log {
+            cmd.stdout(std::fs::File::create(log).expect("the log file"));
         }
         let child = cmd.spawn().expect("starting prodsync");
         Instance { base: format!("http://127.0.0.1:{port}"), child }
@@ -146,16 +158,25 @@ impl Fan {
 
     /// An instance on `database_url` with this fan-out; `env` adds settings.
     pub fn start_with(&self, database_url: &str, env: &[(&str, &str)]) -> Instance {
+        self.launch(database_url, env, None)
+    }
+
+    pub fn start(&self, database_url: &str) -> Instance {
+        self.start_with(database_url, &[])
+    }
+
+    /// `start_with`, the instance's log written to `log`.
+    pub fn start_logging(&self, database_url: &str, env: &[(&str, &str)], log: &std::path::Path) -> Instance {
+        self.launch(database_url, env, Some(log))
+    }
+
+    fn launch(&self, database_url: &str, env: &[(&str, &str)], log: Option<&std::path::Path>) -> Instance {
         let mut all: Vec<(String, String)> = match self {
             Fan::Postgres => Vec::new(),
             Fan::Nats(server) => server.env(),
         };
         all.extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
         let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        Instance::start(database_url, &all)
-    }
-
-    pub fn start(&self, database_url: &str) -> Instance {
-        self.start_with(database_url, &[])
+        Instance::start_logging(database_url, &all, log)
     }
 }

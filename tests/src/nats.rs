@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 pub struct NatsServer {
     pub port: u16,
+    /// Further command-line options (`--user`, `--pass`, `--auth`).
+    args: Vec<String>,
     child: Option<Child>,
 }
 
@@ -25,8 +27,14 @@ fn binary() -> PathBuf {
 
 impl NatsServer {
     pub fn start() -> NatsServer {
+        NatsServer::start_with(&[])
+    }
+
+    /// One that requires what `args` say, such as `["--auth", token]`.
+    pub fn start_with(args: &[&str]) -> NatsServer {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut server = NatsServer { port, child: None };
+        let args = args.iter().map(|a| (*a).to_owned()).collect();
+        let mut server = NatsServer { port, args, child: None };
         server.start_again();
         server
     }
@@ -52,6 +60,7 @@ impl NatsServer {
     pub fn start_again(&mut self) {
         let child = Command::new(binary())
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(&self.args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

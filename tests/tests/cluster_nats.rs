@@ -1,11 +1,13 @@
 //! What only the NATS fan-out does (`fanout = "nats"`; the tests both fan-outs share are in
 //! cluster.rs): an instance hears only the productions it has rooms for; a NATS restart
 //! under load loses nothing and makes `/ready` 503 while NATS is away; a commit whose
-//! notice never left reaches subscribers through the head check.
+//! notice never left reaches subscribers through the head check; credentials come from
+//! settings, never reach the log, and wrong ones keep an instance unready.
 
 use std::time::Duration;
 
 use prodsync_e2e::cluster::{Fan, Instance};
+use prodsync_e2e::nats::NatsServer;
 use prodsync_e2e::test_db::TestDatabase;
 use prodsync_e2e::ws::{seqs, WsClient};
 use reqwest::StatusCode;
@@ -224,4 +226,56 @@ async fn an_import_from_the_command_line_reaches_list_subscribers_over_nats() {
     let created = list.expect_event("production:created").await;
     assert_eq!(created["data"]["showName"], "Tour");
     assert_ne!(created["data"]["id"], json!(pid), "the copy, with an id of its own");
+}
+
+/// NATS credentials given as settings, not in the URL: two instances with the user and
+/// password NATS requires hear each other's notices (the head check is a minute away, so
+/// only a notice brings the events in time); one with a wrong password stays unready and
+/// logs NATS's refusal; no log carries either password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nats_credentials_come_from_settings_and_wrong_ones_keep_an_instance_unready() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let fan = Fan::Nats(NatsServer::start_with(&["--user", "prodsync", "--pass", "s3cret-pass"]));
+    let settings = |password| {
+        [
+            ("PRODSYNC_NATS_USER", "prodsync"),
+            ("PRODSYNC_NATS_PASSWORD", password),
+            ("PRODSYNC_HEAD_CHECK_MS", "60000"),
+            ("PRODSYNC_LOG_LEVEL", "info"),
+        ]
+    };
+    let dir = std::env::temp_dir();
+    let logs =
+        ["a", "b", "wrong"].map(|n| dir.join(format!("prodsync-nats-creds-{}-{n}.log", std::process::id())));
+    let a = fan.start_logging(&db.url, &settings("s3cret-pass"), &logs[0]);
+    let b = fan.start_logging(&db.url, &settings("s3cret-pass"), &logs[1]);
+    a.ready(&http).await;
+    b.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut on_b = WsClient::connect(&b.ws_url()).await;
+    on_b.join(&pid, None).await;
+    let start = head(&http, &a, &pid).await;
+    items(&http, &a, &pid, 3, "a").await;
+    let got = on_b.events_until(start + 3, Duration::from_secs(15)).await;
+    assert_eq!(seqs(&got), vec![start + 1, start + 2, start + 3]);
+    assert!(metric(&http, &b, "fanout_notices_received_total").await >= 1.0);
+
+    let wrong = fan.start_logging(&db.url, &settings("not-the-pass"), &logs[2]);
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).unwrap_or_default();
+    prodsync_e2e::eventually("the wrong password's refusal is logged", || async {
+        read(&logs[2]).contains("authorization violation")
+    })
+    .await;
+    assert_eq!(ready_status(&http, &wrong).await, Some(StatusCode::SERVICE_UNAVAILABLE));
+    for log in &logs {
+        let text = read(log);
+        assert!(text.contains("user prodsync with a password"), "the kind is logged: {text}");
+        assert!(
+            !text.contains("s3cret-pass") && !text.contains("not-the-pass"),
+            "a password in {}",
+            log.display()
+        );
+        let _ = std::fs::remove_file(log);
+    }
 }

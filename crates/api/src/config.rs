@@ -54,6 +54,13 @@ pub struct Settings {
     /// run) or `nats` (`nats_url`; docs/deployment.md says when to choose which).
     pub fanout: prodsync_domain::fanout::Fanout,
     pub nats_url: String,
+    /// NATS credentials, kept out of `nats_url` (which is logged, masked): a `.creds` file
+    /// (user JWT and NKey seed), a token, or a user with a password; at most one of them.
+    /// Give the secrets as `PRODSYNC_NATS_TOKEN` / `PRODSYNC_NATS_PASSWORD`.
+    pub nats_credentials_file: Option<PathBuf>,
+    pub nats_token: Option<Secret>,
+    pub nats_user: Option<String>,
+    pub nats_password: Option<Secret>,
     /// How often the open rooms' heads are checked (either fan-out), the longest a lost
     /// notice can delay an event.
     pub head_check_ms: u64,
@@ -131,6 +138,10 @@ impl Default for Settings {
             ws_joins_per_second: 5,
             fanout: prodsync_domain::fanout::Fanout::Postgres,
             nats_url: "nats://127.0.0.1:4222".into(),
+            nats_credentials_file: None,
+            nats_token: None,
+            nats_user: None,
+            nats_password: None,
             head_check_ms: 1000,
         }
     }
@@ -229,6 +240,36 @@ impl Settings {
         masked(&self.database_url)
     }
 
+    /// The NATS credentials the settings give: at most one kind, a user only with a
+    /// password, and not beside credentials written into `nats_url`.
+    pub fn nats_auth(&self) -> Result<prodsync_nats::Auth, String> {
+        use prodsync_nats::Auth;
+        let secret = |s: &Option<Secret>| s.as_ref().map(|s| s.0.clone());
+        let user = (self.nats_user.clone(), secret(&self.nats_password));
+        let given = [
+            self.nats_credentials_file.clone().map(Auth::CredentialsFile),
+            secret(&self.nats_token).map(Auth::Token),
+            match user {
+                (Some(user), Some(password)) => Some(Auth::UserPassword { user, password }),
+                (None, None) => None,
+                _ => return Err("nats_user and nats_password go together".into()),
+            },
+        ];
+        let mut given = given.into_iter().flatten();
+        let auth = given.next().unwrap_or_default();
+        if given.next().is_some() {
+            return Err(
+                "give one of nats_credentials_file, nats_token, or nats_user with nats_password".into()
+            );
+        }
+        if auth != Auth::None && self.nats_url.contains('@') {
+            return Err(
+                "NATS credentials are both in nats_url and in nats_* settings: give them one way".into()
+            );
+        }
+        Ok(auth)
+    }
+
     /// The NATS URL with any password or token masked, for logs.
     pub fn nats_url_for_logs(&self) -> String {
         masked(&self.nats_url)
@@ -280,6 +321,51 @@ mod tests {
     fn secrets_never_print() {
         let s = Settings { jwt_secret: Some(Secret("hunter2".into())), ..Default::default() };
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn nats_credentials_come_one_way() {
+        use prodsync_nats::Auth;
+        let secret = |s: &str| Some(Secret(s.into()));
+        let base = Settings::default();
+        let ok = [
+            (base.clone(), Auth::None),
+            (Settings { nats_token: secret("t"), ..base.clone() }, Auth::Token("t".into())),
+            (
+                Settings { nats_user: Some("u".into()), nats_password: secret("p"), ..base.clone() },
+                Auth::UserPassword { user: "u".into(), password: "p".into() },
+            ),
+            (
+                Settings { nats_credentials_file: Some("/run/nats.creds".into()), ..base.clone() },
+                Auth::CredentialsFile("/run/nats.creds".into()),
+            ),
+            (Settings { nats_url: "nats://tok@h:4222".into(), ..base.clone() }, Auth::None),
+        ];
+        for (settings, auth) in ok {
+            assert_eq!(settings.nats_auth(), Ok(auth));
+        }
+        let refused = [
+            (Settings { nats_user: Some("u".into()), ..base.clone() }, "go together"),
+            (Settings { nats_password: secret("p"), ..base.clone() }, "go together"),
+            (
+                Settings {
+                    nats_token: secret("t"),
+                    nats_credentials_file: Some("/c".into()),
+                    ..base.clone()
+                },
+                "one of",
+            ),
+            (
+                Settings { nats_token: secret("t"), nats_url: "nats://u:p@h:4222".into(), ..base.clone() },
+                "one way",
+            ),
+        ];
+        for (settings, why) in refused {
+            let err = settings.nats_auth().unwrap_err();
+            assert!(err.contains(why), "{err}");
+        }
+        let s = Settings { nats_token: secret("hunter2"), nats_password: secret("hunter3"), ..base };
+        assert!(!format!("{s:?}").contains("hunter"), "no NATS secret in debug output");
     }
 
     #[test]

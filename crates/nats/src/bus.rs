@@ -13,6 +13,7 @@ use prodsync_domain::ChangeEvent;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use uuid::Uuid;
 
+use crate::auth::Auth;
 use crate::liveness::Peers;
 use crate::subjects::{self, Kind};
 
@@ -41,9 +42,13 @@ struct Pending {
 /// reports on the returned channel: `Connected` / `Lost` as the connection comes and goes,
 /// `Dropped` when the client dropped messages, notices and presence of watched
 /// productions, and `Watching` once a production's subscription is confirmed.
-pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
+pub async fn connect(
+    url: &str,
+    auth: &Auth,
+    instance: Uuid,
+) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
     let (signals, rx) = unbounded_channel();
-    let client = client(url, instance, Some(signals.clone())).await?;
+    let client = client(url, auth, instance, Some(signals.clone())).await?;
     let (interest, wanted) = unbounded_channel();
     let peers = Arc::new(Peers::default());
     crate::liveness::spawn(client.clone(), instance, peers.clone());
@@ -61,18 +66,20 @@ pub async fn connect(url: &str, instance: Uuid) -> Result<(Bus, UnboundedReceive
 
 /// A bus that only publishes (a command-line tool): no subscriptions, no heartbeat, so
 /// the servers do not count it as an instance.
-pub async fn publisher(url: &str, instance: Uuid) -> Result<Bus, String> {
-    let client = client(url, instance, None).await?;
+pub async fn publisher(url: &str, auth: &Auth, instance: Uuid) -> Result<Bus, String> {
+    let client = client(url, auth, instance, None).await?;
     let (interest, _) = unbounded_channel();
     Ok(Bus { client, instance, interest, peers: Default::default(), pending: Default::default() })
 }
 
 async fn client(
     url: &str,
+    auth: &Auth,
     instance: Uuid,
     signals: Option<UnboundedSender<Signal>>,
 ) -> Result<Client, String> {
-    ConnectOptions::new()
+    auth.apply(ConnectOptions::new())
+        .await?
         .name(format!("prodsync {instance}"))
         // Its own notices are already in its rooms.
         .no_echo()

@@ -7,8 +7,10 @@
 //! cut off for being slow) loses no event: the server's head check (`repair`) reads the
 //! heads of its open rooms on a clock (`realtime::heads`) and fills what the notices missed.
 
+mod auth;
 mod bus;
 mod liveness;
 mod subjects;
 
+pub use auth::Auth;
 pub use bus::{connect, publisher, Bus};
