@@ -2,7 +2,8 @@
 //! cluster.rs): an instance hears only the productions it has rooms for; a NATS restart
 //! under load loses nothing and makes `/ready` 503 while NATS is away; a commit whose
 //! notice never left reaches subscribers through the head check; credentials come from
-//! settings, never reach the log, and wrong ones keep an instance unready.
+//! settings, never reach the log, and wrong ones keep an instance unready; notices NATS's
+//! client dropped for a slow instance are read from the log.
 
 use std::time::Duration;
 
@@ -278,4 +279,35 @@ async fn nats_credentials_come_from_settings_and_wrong_ones_keep_an_instance_unr
         );
         let _ = std::fs::remove_file(log);
     }
+}
+
+/// The slow-consumer path: an instance whose subscriptions may queue one notice is stopped
+/// (SIGSTOP) while another commits a burst, so on waking it reads the notices all at once
+/// and NATS's client drops all but the first it can hand over. The instance counts the
+/// drop and reads every room's head: its subscriber gets every event, though the head
+/// check is a minute away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn notices_dropped_for_a_slow_instance_are_read_from_the_log() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let fan = Fan::nats();
+    let a = fan.start(&db.url);
+    let slow = [("PRODSYNC_NATS_SUBSCRIPTION_CAPACITY", "1"), ("PRODSYNC_HEAD_CHECK_MS", "60000")];
+    let b = fan.start_with(&db.url, &slow);
+    a.ready(&http).await;
+    b.ready(&http).await;
+    let pid = production(&http, &a).await;
+    let mut on_b = WsClient::connect(&b.ws_url()).await;
+    on_b.join(&pid, None).await;
+    let start = head(&http, &a, &pid).await;
+    let signal = |s: &str| {
+        let ok = std::process::Command::new("kill").args([s, &b.pid().to_string()]).status().unwrap();
+        assert!(ok.success(), "kill {s}");
+    };
+    signal("-STOP");
+    items(&http, &a, &pid, 40, "burst").await;
+    signal("-CONT");
+    let got = on_b.events_until(start + 40, Duration::from_secs(15)).await;
+    assert_eq!(seqs(&got), (start + 1..=start + 40).collect::<Vec<_>>());
+    assert!(metric(&http, &b, "fanout_dropped_total").await >= 1.0, "NATS's client dropped notices");
 }

@@ -61,6 +61,9 @@ pub struct Settings {
     pub nats_token: Option<Secret>,
     pub nats_user: Option<String>,
     pub nats_password: Option<Secret>,
+    /// Notices one production's subscription may queue before NATS's client drops them
+    /// (counted in `fanout_dropped_total`; every room then reads its head).
+    pub nats_subscription_capacity: usize,
     /// How often the open rooms' heads are checked (either fan-out), the longest a lost
     /// notice can delay an event.
     pub head_check_ms: u64,
@@ -142,6 +145,7 @@ impl Default for Settings {
             nats_token: None,
             nats_user: None,
             nats_password: None,
+            nats_subscription_capacity: 8192,
             head_check_ms: 1000,
         }
     }
@@ -268,6 +272,15 @@ impl Settings {
             );
         }
         Ok(auth)
+    }
+
+    /// Where and how to reach NATS.
+    pub fn nats(&self) -> Result<prodsync_nats::Target, String> {
+        Ok(prodsync_nats::Target {
+            url: self.nats_url.clone(),
+            auth: self.nats_auth()?,
+            subscription_capacity: self.nats_subscription_capacity,
+        })
     }
 
     /// The NATS URL with any password or token masked, for logs.

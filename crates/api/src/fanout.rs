@@ -71,9 +71,9 @@ async fn nats(
     hub: &Hub,
     listening: Arc<AtomicBool>,
 ) -> Result<Wired, String> {
-    let auth = settings.nats_auth()?;
-    let (bus, signals) = prodsync_nats::connect(&settings.nats_url, &auth, store.instance()).await?;
-    tracing::info!(url = %settings.nats_url_for_logs(), credentials = ?auth, "fan-out over NATS");
+    let target = settings.nats()?;
+    let (bus, signals) = prodsync_nats::connect(&target, store.instance()).await?;
+    tracing::info!(url = %settings.nats_url_for_logs(), credentials = ?target.auth, "fan-out over NATS");
     let reporter = bus.clone();
     hub.set_presence_bus(PresenceBus {
         instance: store.instance(),

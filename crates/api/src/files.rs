@@ -44,8 +44,7 @@ impl Tool {
                 Ok(Tool { store: PgStore::for_tool(pool), bus: None })
             }
             prodsync_domain::fanout::Fanout::Nats => {
-                let auth = settings.nats_auth()?;
-                let bus = prodsync_nats::publisher(&settings.nats_url, &auth, uuid::Uuid::new_v4()).await?;
+                let bus = prodsync_nats::publisher(&settings.nats()?, uuid::Uuid::new_v4()).await?;
                 let store = PgStore::for_tool_publishing(pool, std::sync::Arc::new(bus.clone()));
                 Ok(Tool { store, bus: Some(bus) })
             }

@@ -17,9 +17,15 @@ use crate::auth::Auth;
 use crate::liveness::Peers;
 use crate::subjects::{self, Kind};
 
-/// Messages one subscription may hold before NATS's client drops them (and reports a slow
-/// consumer, which makes every room read its head: nothing is lost, only repaired).
-const SUBSCRIPTION_CAPACITY: usize = 8192;
+/// Where NATS is and how to reach it (no `Debug`: the URL may carry a secret).
+#[derive(Clone)]
+pub struct Target {
+    pub url: String,
+    pub auth: Auth,
+    /// Messages one subscription may hold before NATS's client drops them (and reports a
+    /// slow consumer, which makes every room read its head: nothing is lost, only repaired).
+    pub subscription_capacity: usize,
+}
 
 /// Cheap to clone; every clone is the same connection.
 #[derive(Clone)]
@@ -42,13 +48,9 @@ struct Pending {
 /// reports on the returned channel: `Connected` / `Lost` as the connection comes and goes,
 /// `Dropped` when the client dropped messages, notices and presence of watched
 /// productions, and `Watching` once a production's subscription is confirmed.
-pub async fn connect(
-    url: &str,
-    auth: &Auth,
-    instance: Uuid,
-) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
+pub async fn connect(target: &Target, instance: Uuid) -> Result<(Bus, UnboundedReceiver<Signal>), String> {
     let (signals, rx) = unbounded_channel();
-    let client = client(url, auth, instance, Some(signals.clone())).await?;
+    let client = client(target, instance, Some(signals.clone())).await?;
     let (interest, wanted) = unbounded_channel();
     let peers = Arc::new(Peers::default());
     crate::liveness::spawn(client.clone(), instance, peers.clone());
@@ -66,19 +68,20 @@ pub async fn connect(
 
 /// A bus that only publishes (a command-line tool): no subscriptions, no heartbeat, so
 /// the servers do not count it as an instance.
-pub async fn publisher(url: &str, auth: &Auth, instance: Uuid) -> Result<Bus, String> {
-    let client = client(url, auth, instance, None).await?;
+pub async fn publisher(target: &Target, instance: Uuid) -> Result<Bus, String> {
+    let client = client(target, instance, None).await?;
     let (interest, _) = unbounded_channel();
     Ok(Bus { client, instance, interest, peers: Default::default(), pending: Default::default() })
 }
 
 async fn client(
-    url: &str,
-    auth: &Auth,
+    target: &Target,
     instance: Uuid,
     signals: Option<UnboundedSender<Signal>>,
 ) -> Result<Client, String> {
-    auth.apply(ConnectOptions::new())
+    target
+        .auth
+        .apply(ConnectOptions::new())
         .await?
         .name(format!("prodsync {instance}"))
         // Its own notices are already in its rooms.
@@ -89,7 +92,7 @@ async fn client(
         .reconnect_delay_callback(|attempt| {
             Duration::from_millis((100 * 2u64.pow(attempt.min(6) as u32)).min(5000))
         })
-        .subscription_capacity(SUBSCRIPTION_CAPACITY)
+        .subscription_capacity(target.subscription_capacity.max(1))
         .event_callback(move |event| {
             let signals = signals.clone();
             async move {
@@ -98,7 +101,7 @@ async fn client(
                 }
             }
         })
-        .connect(url)
+        .connect(target.url.as_str())
         .await
         .map_err(|e| format!("connecting to NATS: {e}"))
 }

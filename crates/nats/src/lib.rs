@@ -13,4 +13,4 @@ mod liveness;
 mod subjects;
 
 pub use auth::Auth;
-pub use bus::{connect, publisher, Bus};
+pub use bus::{connect, publisher, Bus, Target};
