@@ -370,3 +370,27 @@ async fn one_address_cannot_open_sessions_without_end() {
     }
     assert_eq!(refused, Some((256, StatusCode::TOO_MANY_REQUESTS)));
 }
+
+/// A polling client that closes its session while its long-poll GET waits (socket.io-client
+/// does so on `close()`) gets that GET answered with the close packet at once, as Engine.IO's
+/// server does; it was left waiting until the ping timeout (45 s) answered it with a noop.
+#[tokio::test]
+async fn a_polling_close_answers_the_waiting_get() {
+    let s = TestServer::start().await;
+    let base = s.url("/socket.io/?EIO=4&transport=polling");
+    let text = s.http.get(&base).send().await.unwrap().text().await.unwrap();
+    let sid: Value = serde_json::from_str(&text[1..]).unwrap();
+    let with_sid = format!("{base}&sid={}", sid["sid"].as_str().unwrap());
+    assert_eq!(s.http.post(&with_sid).body("40").send().await.unwrap().status(), StatusCode::OK);
+    let answer = s.http.get(&with_sid).send().await.unwrap().text().await.unwrap();
+    assert!(answer.starts_with("40{"), "a CONNECT answer, got {answer}");
+
+    let waiting = tokio::spawn({
+        let (http, url) = (s.http.clone(), with_sid.clone());
+        async move { http.get(url).send().await.unwrap().text().await.unwrap() }
+    });
+    eventually("the long-poll waits", || async { s.metric("socketio_polls_waiting").await == 1.0 }).await;
+    let closing = s.http.post(&with_sid).body("1").send().await;
+    let answer = waiting.await.unwrap();
+    assert_eq!(answer, "1", "the waiting GET gets the close packet (closing answered {closing:?})");
+}

@@ -170,6 +170,11 @@ pub(crate) async fn run(
     };
     if matches!(end, End::Timeout | End::Core) {
         b.send_eio(Eio::Close);
+    } else if !b.handle.upgraded.load(Ordering::Relaxed) {
+        // The client closed: a long-polling GET it left waiting gets the close packet now
+        // (as Engine.IO's own server answers it), not a noop at the ping timeout 45 s on,
+        // while its connection and the session's handle stay held.
+        b.send_eio(Eio::Close);
     }
     if b.namespace.is_some() {
         let record = Recovery {

@@ -235,6 +235,22 @@ async fn get(state: web::Data<CompatState>, req: HttpRequest, body: web::Payload
     }
 }
 
+/// Counts a long-polling GET held open (`socketio_polls_waiting`) while it lives.
+struct Waiting;
+
+impl Waiting {
+    fn count() -> Waiting {
+        metrics::gauge!("socketio_polls_waiting").increment(1.0);
+        Waiting
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        metrics::gauge!("socketio_polls_waiting").decrement(1.0);
+    }
+}
+
 /// A long-polling GET: waits for packets (the server's ping comes at the latest every
 /// ping interval), then answers everything queued.
 async fn poll(handle: &Handle) -> HttpResponse {
@@ -242,7 +258,10 @@ async fn poll(handle: &Handle) -> HttpResponse {
         handle.close();
         return error(3, "Overlapping GET requests");
     };
-    let first = tokio::time::timeout(PING_INTERVAL + PING_TIMEOUT, outbox.recv()).await;
+    let first = {
+        let _waiting = Waiting::count();
+        tokio::time::timeout(PING_INTERVAL + PING_TIMEOUT, outbox.recv()).await
+    };
     let mut packets = match first {
         Ok(Some(p)) => vec![p],
         Ok(None) => vec![Packet::Close.encode()],
