@@ -81,7 +81,8 @@ enum Pending {
     List,
 }
 
-/// Why a session ends.
+/// Why a session ends (logged with its end).
+#[derive(Debug)]
 enum End {
     Client,
     Timeout,
@@ -168,14 +169,10 @@ pub(crate) async fn run(
             }
         }
     };
-    if matches!(end, End::Timeout | End::Core) {
-        b.send_eio(Eio::Close);
-    } else if !b.handle.upgraded.load(Ordering::Relaxed) {
-        // The client closed: a long-polling GET it left waiting gets the close packet now
-        // (as Engine.IO's own server answers it), not a noop at the ping timeout 45 s on,
-        // while its connection and the session's handle stay held.
-        b.send_eio(Eio::Close);
-    }
+    // However it ended, the client's transport gets the close packet: also when the
+    // client closed, so a long-polling GET it left waiting is answered now (as Engine.IO's
+    // own server answers it), not with a noop at the ping timeout 45 s on.
+    b.send_eio(Eio::Close);
     if b.namespace.is_some() {
         let record = Recovery {
             who: b.who.clone(),
@@ -187,7 +184,7 @@ pub(crate) async fn run(
     }
     b.state.sockets.remove(&b.sid);
     b.handle.close();
-    tracing::debug!(sid = %b.sid, "socket.io session closed");
+    tracing::debug!(sid = %b.sid, why = ?end, "socket.io session closed");
 }
 
 impl Bridge {
