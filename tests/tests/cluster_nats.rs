@@ -40,6 +40,16 @@ async fn head(http: &reqwest::Client, node: &Instance, pid: &str) -> i64 {
     http.get(url).send().await.unwrap().json::<Value>().await.unwrap()["headSeq"].as_i64().unwrap()
 }
 
+/// A new production made on `writer`, and a socket on `reader` joined to it: the
+/// production's id, the socket, and the head the test's writes come after.
+async fn watched(http: &reqwest::Client, writer: &Instance, reader: &Instance) -> (String, WsClient, i64) {
+    let pid = production(http, writer).await;
+    let mut socket = WsClient::connect(&reader.ws_url()).await;
+    socket.join(&pid, None).await;
+    let start = head(http, writer, &pid).await;
+    (pid, socket, start)
+}
+
 async fn items(http: &reqwest::Client, node: &Instance, pid: &str, n: usize, label: &str) {
     for k in 0..n {
         let url = format!("{}/api/productions/{pid}/checklist-items", node.base);
@@ -133,10 +143,7 @@ async fn a_nats_restart_under_load_loses_nothing_and_ready_is_503_while_it_is_aw
     let (a, b) = (fan.start(&db.url), fan.start(&db.url));
     a.ready(&http).await;
     b.ready(&http).await;
-    let pid = production(&http, &a).await;
-    let mut sub = WsClient::connect(&b.ws_url()).await;
-    sub.join(&pid, None).await;
-    let start = head(&http, &a, &pid).await;
+    let (pid, mut sub, start) = watched(&http, &a, &b).await;
 
     let writer = {
         let (http, url) = (http.clone(), format!("{}/api/productions/{pid}/checklist-items", a.base));
@@ -184,10 +191,7 @@ async fn a_commit_whose_notice_never_left_reaches_subscribers_through_the_head_c
     let silent = Fan::Postgres.start(&db.url);
     a.ready(&http).await;
     silent.ready(&http).await;
-    let pid = production(&http, &a).await;
-    let mut sub = WsClient::connect(&a.ws_url()).await;
-    sub.join(&pid, None).await;
-    let start = head(&http, &a, &pid).await;
+    let (pid, mut sub, start) = watched(&http, &a, &a).await;
     items(&http, &silent, &pid, 3, "unannounced").await;
     let got = sub.events_until(start + 3, Duration::from_secs(15)).await;
     assert_eq!(seqs(&got), vec![start + 1, start + 2, start + 3]);
@@ -253,10 +257,7 @@ async fn nats_credentials_come_from_settings_and_wrong_ones_keep_an_instance_unr
     let b = fan.start_logging(&db.url, &settings("s3cret-pass"), &logs[1]);
     a.ready(&http).await;
     b.ready(&http).await;
-    let pid = production(&http, &a).await;
-    let mut on_b = WsClient::connect(&b.ws_url()).await;
-    on_b.join(&pid, None).await;
-    let start = head(&http, &a, &pid).await;
+    let (pid, mut on_b, start) = watched(&http, &a, &b).await;
     items(&http, &a, &pid, 3, "a").await;
     let got = on_b.events_until(start + 3, Duration::from_secs(15)).await;
     assert_eq!(seqs(&got), vec![start + 1, start + 2, start + 3]);
@@ -296,10 +297,7 @@ async fn notices_dropped_for_a_slow_instance_are_read_from_the_log() {
     let b = fan.start_with(&db.url, &slow);
     a.ready(&http).await;
     b.ready(&http).await;
-    let pid = production(&http, &a).await;
-    let mut on_b = WsClient::connect(&b.ws_url()).await;
-    on_b.join(&pid, None).await;
-    let start = head(&http, &a, &pid).await;
+    let (pid, mut on_b, start) = watched(&http, &a, &b).await;
     let signal = |s: &str| {
         let ok = std::process::Command::new("kill").args([s, &b.pid().to_string()]).status().unwrap();
         assert!(ok.success(), "kill {s}");

@@ -204,9 +204,9 @@ pub(crate) async fn undo_tx(
     let mut skipped = Vec::new();
     for entry in entries.iter().filter_map(logged) {
         let current = current(conn, &entry, production).await?;
-        let writers =
+        let since =
             crate::changelog::history(conn, entry.kind, production, entry.entity_id, entry.version).await?;
-        let (inverse, skips) = invert(&entry, current.as_ref(), &writers, Some(user));
+        let (inverse, skips) = invert(&entry, current.as_ref(), &since, Some(user));
         skipped.extend(skips);
         events.extend(apply(conn, production, inverse, &cause).await?);
     }
