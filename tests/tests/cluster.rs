@@ -469,6 +469,31 @@ async fn a_lone_instance_sends_no_notices_and_starts_when_another_appears() {
     }
 }
 
+// An operator (and the bench's CPU count) tells the listening connection from the pool's
+// in pg_stat_activity: it carries the URL's application_name plus " listener".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_listening_connection_is_named_apart_from_the_pool() {
+    let db = TestDatabase::new().await;
+    let http = reqwest::Client::new();
+    let a = Instance::start(&format!("{}?application_name=crew-a", db.url), &[]);
+    a.ready(&http).await;
+    production(&http, &a).await;
+    let (client, _task) = db_client(&db.url).await;
+    let names: Vec<String> = client
+        .query(
+            "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() \
+             AND application_name LIKE 'crew-a%' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names.iter().filter(|n| *n == "crew-a listener").count(), 1, "{names:?}");
+    assert!(names.iter().any(|n| n == "crew-a"), "the pool keeps the URL's name: {names:?}");
+}
+
 /// A connection that LISTENs on the change channel: each payload arrives on the receiver
 /// while the returned client lives.
 async fn listen_on(url: &str) -> (tokio_postgres::Client, tokio::sync::mpsc::UnboundedReceiver<String>) {

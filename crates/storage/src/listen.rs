@@ -12,6 +12,11 @@ use prodsync_domain::fanout::{self, liveness, CHANNEL, SETTINGS_CHANNEL};
 use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
 
+/// Names the connection apart from the pool's (`application_name` plus " listener"), so
+/// that `pg_stat_activity` tells an operator, and the bench's CPU count, which it is.
+const NAMED: &str = "SELECT set_config('application_name', \
+     left(coalesce(nullif(current_setting('application_name'), ''), 'prodsync') || ' listener', 63), false)";
+
 /// Listens until the receiver is dropped, reconnecting with a growing pause. Keeps this
 /// instance's row in `instances` fresh and `store`'s peers flag current.
 pub fn listen(url: String, store: &crate::PgStore) -> mpsc::UnboundedReceiver<Signal> {
@@ -46,9 +51,11 @@ async fn session(
         .await
         .map_err(|_| "connecting timed out".to_owned())?
         .map_err(|e| e.to_string())?;
-    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"))
-        .await
-        .map_err(|e| e.to_string())?;
+    conn.batch_execute(&format!(
+        "{NAMED}; LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"
+    ))
+    .await
+    .map_err(|e| e.to_string())?;
     let beat = heartbeat(&mut conn, me).await?;
     peers.store(beat.others, std::sync::atomic::Ordering::Relaxed);
     if tx.send(Signal::Connected { peers: beat.others }).is_err() {
