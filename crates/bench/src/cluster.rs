@@ -2,13 +2,16 @@
 //! write throughput with 1, 2 and 4 instances alive, the others idle (what merely being
 //! there costs) and then each with a subscriber in the production (each then reads every
 //! write from the log for its socket), and the cross-instance hop (a write on one instance,
-//! its event on a socket of another).
+//! its event on a socket of another). Each write row's note says how the run's CPU divided
+//! between the instances and their PostgreSQL backends (`pgcpu`), the figure that holds
+//! still where throughput swings from run to run.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::pgcpu::PgMeter;
 use crate::server::ServerProc;
 use crate::stats::Row;
 use crate::{fanout, fixtures, writes, ws};
@@ -94,7 +97,7 @@ pub async fn run(
         let first = ServerProc::start(bin, &env).await?;
         let mut others = Vec::new();
         for _ in 1..n {
-            others.push(ServerProc::start_on(bin, &env, &first).await?);
+            others.push(ServerProc::start_on(bin, &env, &first, others.len() + 1).await?);
         }
         let targets = fixtures::create(&http, &first.base, 1, 8).await?;
         let mut listening = Vec::new();
@@ -107,12 +110,18 @@ pub async fn run(
             (n, false) => format!("{}, {n} instances, others idle", fan.name()),
             (n, true) => format!("{}, {n} instances, a subscriber on each other", fan.name()),
         };
+        let pids: Vec<u32> = std::iter::once(&first).chain(&others).map(ServerProc::pid).collect();
+        let meter = PgMeter::start(first.db_url(), &pids).await?;
         let mut row = writes::run(&first, &targets, clients, write_secs, &label).await;
+        let split = meter.split(&pids, (row.throughput * write_secs.as_secs_f64()).round() as u64).await?;
         row.scenario = "cluster writes".into();
-        match alone {
-            None => alone = Some(row.throughput),
-            Some(base) => row.note = format!("{:.2}x one instance", row.throughput / base),
-        }
+        row.note = match alone {
+            None => {
+                alone = Some(row.throughput);
+                split.describe()
+            }
+            Some(base) => format!("{:.2}x one instance; {}", row.throughput / base, split.describe()),
+        };
         rows.push(row);
         if n == 2 && listened {
             let scenario = format!("cross-instance hop ({})", fan.name());

@@ -12,6 +12,7 @@ mod fixtures;
 mod floor;
 mod pacer;
 mod pgbench;
+mod pgcpu;
 mod presence;
 mod server;
 mod stats;
@@ -226,7 +227,7 @@ async fn run(cli: &Cli) -> Result<Vec<Row>, String> {
         // two on the same database, then a single subscriber on each (the hop's latency).
         let env = [("PRODSYNC_WS_CLIENT_TIMEOUT_MS", "600000".to_owned())];
         let first = server::ServerProc::start(&cli.server_bin, &env).await?;
-        let second = server::ServerProc::start_on(&cli.server_bin, &env, &first).await?;
+        let second = server::ServerProc::start_on(&cli.server_bin, &env, &first, 1).await?;
         let targets = fixtures::create(&http, &first.base, 1, 8).await?;
         let secs = Duration::from_secs(plan.fanout_secs);
         let (subs, rate) = plan.cluster;

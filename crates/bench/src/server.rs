@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use prodsync_storage::test_db::TestDatabase;
 
+use crate::pgcpu;
+
 pub struct ServerProc {
     child: Child,
     pub base: String,
@@ -25,16 +27,18 @@ impl ServerProc {
         // binary of another commit (an A/B with --server-bin) gets the schema it expects.
         let db = TestDatabase::blank().await;
         let url = db.url.clone();
-        Self::launch(bin, env, Some(db), url).await
+        Self::launch(bin, env, Some(db), url, 0).await
     }
 
-    /// Another instance on the same database as `first` (several instances).
+    /// Another instance on the same database as `first` (several instances); `index`
+    /// (from 1) names its database connections (`pgcpu::app_name`).
     pub async fn start_on(
         bin: &Path,
         env: &[(&str, String)],
         first: &ServerProc,
+        index: usize,
     ) -> Result<ServerProc, String> {
-        Self::launch(bin, env, None, first.url.clone()).await
+        Self::launch(bin, env, None, first.url.clone(), index).await
     }
 
     pub fn db_url(&self) -> &str {
@@ -46,11 +50,13 @@ impl ServerProc {
         env: &[(&str, String)],
         db: Option<TestDatabase>,
         url: String,
+        index: usize,
     ) -> Result<ServerProc, String> {
+        let named = pgcpu::named_url(&url, &pgcpu::app_name(index));
         let port =
             TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
         let mut cmd = Command::new(bin);
-        cmd.args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--database-url", &url])
+        cmd.args(["serve", "--bind", "127.0.0.1", "--port", &port.to_string(), "--database-url", &named])
             .env("PRODSYNC_LOG_LEVEL", "warn")
             .env("PRODSYNC_MAX_CONNECTIONS", "200000")
             .stdout(Stdio::null())
