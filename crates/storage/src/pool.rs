@@ -12,9 +12,15 @@
 //! pool is at its share and all busy, it borrows an idle connection of another thread's
 //! pool, as before, rather than wait while one sits idle; only when none is idle anywhere
 //! does it wait for its own.
+//!
+//! A thread's pool goes when the thread does (an actix worker restarted after a panic, a
+//! runtime shut down): its connections were driven by that thread's runtime, so another
+//! thread borrowing one would get a dead connection, and its share would count against
+//! the limit for good.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -96,6 +102,8 @@ impl PgPool {
             return Ok(pool.clone());
         }
         let pool = build(&self.0.settings)?;
+        // Told before the pool is in the map, so that no thread ends with its pool left in.
+        let _ = LEAVING.try_with(|l| l.pools.borrow_mut().push(Arc::downgrade(&self.0)));
         let mut pools = self.0.by_thread.write().unwrap_or_else(PoisonError::into_inner);
         Ok(pools.entry(me).or_insert(pool).clone())
     }
@@ -105,6 +113,25 @@ impl PgPool {
         let me = std::thread::current().id();
         let pools = self.0.by_thread.read().unwrap_or_else(PoisonError::into_inner);
         pools.iter().filter(|(thread, _)| **thread != me).map(|(_, pool)| pool.clone()).collect()
+    }
+}
+
+thread_local! {
+    static LEAVING: Leaving = Leaving { me: std::thread::current().id(), pools: RefCell::default() };
+}
+
+/// The pools a thread has joined, left when the thread ends (its thread-locals dropped).
+struct Leaving {
+    /// Kept from the start: `thread::current` may be gone while thread-locals are dropped.
+    me: ThreadId,
+    pools: RefCell<Vec<Weak<Pools>>>,
+}
+
+impl Drop for Leaving {
+    fn drop(&mut self) {
+        for pools in self.pools.get_mut().drain(..).filter_map(|p| p.upgrade()) {
+            pools.by_thread.write().unwrap_or_else(PoisonError::into_inner).remove(&self.me);
+        }
     }
 }
 

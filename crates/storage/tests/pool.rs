@@ -56,3 +56,28 @@ fn a_thread_at_its_share_borrows_another_threads_idle_connection_and_the_limit_h
     stop.send(()).unwrap();
     other.join().unwrap();
 }
+
+#[test]
+fn a_thread_that_ends_takes_its_pool_with_it() {
+    let db = runtime().block_on(TestDatabase::new());
+    let pool = connect(&PoolSettings {
+        url: db.url.clone(),
+        max_size: 2,
+        wait_timeout: Duration::from_millis(300),
+        connect_timeout: Duration::from_secs(5),
+        threads: 2,
+    })
+    .unwrap();
+    // Another thread opens a connection, gives it back, and ends, its runtime with it.
+    let other = pool.clone();
+    std::thread::spawn(move || runtime().block_on(async move { drop(select_one(&other).await) }))
+        .join()
+        .unwrap();
+
+    runtime().block_on(async {
+        let _own = select_one(&pool).await;
+        // The ended thread's idle connection had nothing left to drive it: handing it out
+        // would fail the query. This thread's share is taken, so it waits and is refused.
+        assert!(pool.get().await.is_err(), "a dead thread's connection was handed out");
+    });
+}
