@@ -90,13 +90,13 @@ pub struct Split {
 
 impl Split {
     /// µs per write that exist because other instances do: their processes and backends,
-    /// and the first instance's listener (with no peer it hears nothing). The first's
-    /// notifying statements run on its pool's backends and are not in it: the transaction
-    /// count says how many there were.
+    /// and every listener, the first's included (with no peer it hears nothing). The
+    /// first's notifying statements run on its pool's backends and are not in it: the
+    /// transaction count says how many there were.
     pub fn others_us(&self) -> f64 {
-        let others: f64 =
-            self.process_us[1..].iter().chain(&self.backends_us[1..]).chain(&self.listener_us[1..]).sum();
-        others + self.listener_us[0]
+        beyond_first(&self.process_us)
+            + beyond_first(&self.backends_us)
+            + self.listener_us.iter().sum::<f64>()
     }
 
     pub fn total_us(&self) -> f64 {
@@ -116,14 +116,19 @@ impl Split {
             s += &format!(
                 "; owed to the others {:.1} (their processes {:.1}, backends {:.1}, listeners {:.1}) = {:.1}%",
                 self.others_us(),
-                self.process_us[1..].iter().sum::<f64>(),
-                self.backends_us[1..].iter().sum::<f64>(),
-                self.others_us() - self.process_us[1..].iter().sum::<f64>() - self.backends_us[1..].iter().sum::<f64>(),
+                beyond_first(&self.process_us),
+                beyond_first(&self.backends_us),
+                self.listener_us.iter().sum::<f64>(),
                 100.0 * self.others_us() / self.total_us()
             );
         }
         s + &format!("; {:.3} transactions per write", self.xacts_per_write)
     }
+}
+
+/// The sum over every instance but the first.
+fn beyond_first(per_instance: &[f64]) -> f64 {
+    per_instance.iter().skip(1).sum()
 }
 
 impl PgMeter {
@@ -205,5 +210,36 @@ async fn settled_xacts(client: &Client) -> Result<i64, String> {
             return Ok(now);
         }
         last = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_others_owe_their_processes_backends_and_every_listener() {
+        let split = Split {
+            process_us: vec![400.0, 10.0],
+            backends_us: vec![900.0, 1.0],
+            listener_us: vec![5.0, 4.0],
+            postgres_rest_us: 80.0,
+            xacts_per_write: 1.5,
+        };
+        assert_eq!(split.total_us(), 1400.0);
+        assert_eq!(split.others_us(), 20.0);
+        assert!(split.describe().contains("= 1.4%"), "{}", split.describe());
+        let alone =
+            Split { process_us: vec![400.0], backends_us: vec![900.0], listener_us: vec![1.0], ..split };
+        assert!(!alone.describe().contains("others"), "{}", alone.describe());
+    }
+
+    #[test]
+    fn a_url_gets_its_application_name_after_any_query() {
+        assert_eq!(named_url("postgres://h/db", "a"), "postgres://h/db?application_name=a");
+        assert_eq!(
+            named_url("postgres://h/db?sslmode=disable", "a"),
+            "postgres://h/db?sslmode=disable&application_name=a"
+        );
     }
 }
