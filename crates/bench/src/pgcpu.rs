@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::{Client, NoTls};
 
+use prodsync_storage::LISTENER_SUFFIX;
+
 use crate::server::cpu_seconds_of;
 
 /// The `application_name` the bench gives instance `i` (0 is the one written to).
@@ -68,7 +70,8 @@ struct Snapshot {
 pub struct PgMeter {
     client: Client,
     start: Snapshot,
-    servers: Vec<u64>,
+    /// The instances' pids, in instance order, and their CPU at the start.
+    servers: Vec<(u32, u64)>,
     xacts: i64,
 }
 
@@ -139,30 +142,27 @@ impl PgMeter {
         tokio::spawn(conn);
         let start = snapshot(&client).await?;
         let xacts = settled_xacts(&client).await?;
-        let servers = servers.iter().map(|&p| process_ns(p)).collect();
+        let servers = servers.iter().map(|&p| (p, process_ns(p))).collect();
         Ok(PgMeter { client, start, servers, xacts })
     }
 
     /// Closes the stretch after `writes` writes.
-    pub async fn split(self, servers: &[u32], writes: u64) -> Result<Split, String> {
+    pub async fn split(self, writes: u64) -> Result<Split, String> {
         let end = snapshot(&self.client).await?;
         let per_write = |ns: u64| ns as f64 / 1000.0 / writes.max(1) as f64;
-        let process_us = servers
-            .iter()
-            .zip(&self.servers)
-            .map(|(&p, &s)| per_write(process_ns(p).saturating_sub(s)))
-            .collect();
+        let process_us =
+            self.servers.iter().map(|&(p, s)| per_write(process_ns(p).saturating_sub(s))).collect();
         let used =
             |pid: &u32, ns: &u64| ns.saturating_sub(self.start.postgres.get(pid).copied().unwrap_or(0));
-        let mut backends_us = vec![0.0; servers.len()];
-        let mut listener_us = vec![0.0; servers.len()];
+        let instance = |app: &str| (0..self.servers.len()).find(|&i| app == app_name(i));
+        let mut backends_us = vec![0.0; self.servers.len()];
+        let mut listener_us = vec![0.0; self.servers.len()];
         let mut rest = 0u64;
         for (pid, ns) in &end.postgres {
             let app =
                 end.backends.get(pid).or_else(|| self.start.backends.get(pid)).map_or("", String::as_str);
-            let pool = (0..servers.len()).find(|&i| app == app_name(i));
-            let listener = (0..servers.len()).find(|&i| app == format!("{} listener", app_name(i)));
-            match (pool, listener) {
+            let listener = app.strip_suffix(LISTENER_SUFFIX).and_then(instance);
+            match (instance(app), listener) {
                 (Some(i), _) => backends_us[i] += per_write(used(pid, ns)),
                 (_, Some(i)) => listener_us[i] += per_write(used(pid, ns)),
                 _ => rest += used(pid, ns),

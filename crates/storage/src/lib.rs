@@ -33,7 +33,7 @@ mod undo;
 
 pub use foreign::{read_tables, ForeignTables};
 pub use library::LibraryStore;
-pub use listen::{listen, Signal};
+pub use listen::{listen, Signal, LISTENER_SUFFIX};
 pub use migrate::run_migrations;
 pub use notifier::Notifier;
 pub use pool::{connect, PgPool, PoolSettings};

@@ -12,10 +12,10 @@ use prodsync_domain::fanout::{self, liveness, CHANNEL, SETTINGS_CHANNEL};
 use prodsync_domain::presence::{Report, PRESENCE_CHANNEL};
 use tokio::sync::mpsc;
 
-/// Names the connection apart from the pool's (`application_name` plus " listener"), so
-/// that `pg_stat_activity` tells an operator, and the bench's CPU count, which it is.
-const NAMED: &str = "SELECT set_config('application_name', \
-     left(coalesce(nullif(current_setting('application_name'), ''), 'prodsync') || ' listener', 63), false)";
+/// What the listening connection's `application_name` ends in, after the URL's (or
+/// "prodsync"), so that `pg_stat_activity` tells an operator, and the bench's CPU count,
+/// which connection it is.
+pub const LISTENER_SUFFIX: &str = " listener";
 
 /// Listens until the receiver is dropped, reconnecting with a growing pause. Keeps this
 /// instance's row in `instances` fresh and `store`'s peers flag current.
@@ -51,8 +51,12 @@ async fn session(
         .await
         .map_err(|_| "connecting timed out".to_owned())?
         .map_err(|e| e.to_string())?;
+    let named = format!(
+        "SELECT set_config('application_name', left(coalesce(nullif(current_setting('application_name'), ''), \
+         'prodsync') || '{LISTENER_SUFFIX}', 63), false)"
+    );
     conn.batch_execute(&format!(
-        "{NAMED}; LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"
+        "{named}; LISTEN {CHANNEL}; LISTEN {PRESENCE_CHANNEL}; LISTEN {SETTINGS_CHANNEL}"
     ))
     .await
     .map_err(|e| e.to_string())?;
