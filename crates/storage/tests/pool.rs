@@ -18,18 +18,22 @@ async fn select_one(pool: &PgPool) -> impl Drop {
     conn
 }
 
-#[test]
-fn a_thread_at_its_share_borrows_another_threads_idle_connection_and_the_limit_holds() {
-    let db = runtime().block_on(TestDatabase::new());
-    // Two threads, two connections in all: one each.
-    let pool = connect(&PoolSettings {
+/// Two threads, two connections in all: one each.
+fn two_threads_two_connections(db: &TestDatabase) -> PgPool {
+    connect(&PoolSettings {
         url: db.url.clone(),
         max_size: 2,
         wait_timeout: Duration::from_millis(300),
         connect_timeout: Duration::from_secs(5),
         threads: 2,
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_thread_at_its_share_borrows_another_threads_idle_connection_and_the_limit_holds() {
+    let db = runtime().block_on(TestDatabase::new());
+    let pool = two_threads_two_connections(&db);
 
     // The other thread opens its connection, gives it back, and keeps driving it.
     let (opened, wait_opened) = mpsc::channel();
@@ -60,14 +64,7 @@ fn a_thread_at_its_share_borrows_another_threads_idle_connection_and_the_limit_h
 #[test]
 fn a_thread_that_ends_takes_its_pool_with_it() {
     let db = runtime().block_on(TestDatabase::new());
-    let pool = connect(&PoolSettings {
-        url: db.url.clone(),
-        max_size: 2,
-        wait_timeout: Duration::from_millis(300),
-        connect_timeout: Duration::from_secs(5),
-        threads: 2,
-    })
-    .unwrap();
+    let pool = two_threads_two_connections(&db);
     // Another thread opens a connection, gives it back, and ends, its runtime with it.
     let other = pool.clone();
     std::thread::spawn(move || runtime().block_on(async move { drop(select_one(&other).await) }))
